@@ -1,0 +1,44 @@
+# The README's commands. `make run` and `make test` work on a fresh clone.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+HONCHO := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -e tracing.env,.env
+API_SETTINGS := thinkproject.settings.api
+
+.PHONY: install run migrate superuser test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# A fresh, git-ignored .env with a random DJANGO_SECRET_KEY; never overwrites one you have.
+.env:
+	sed "s/^DJANGO_SECRET_KEY=.*/DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')/" .env.example > .env
+
+migrate: install .env
+	$(HONCHO) run python manage.py migrate --noinput --settings=$(API_SETTINGS)
+
+superuser: migrate
+	$(HONCHO) run python manage.py createsuperuser --settings=$(API_SETTINGS)
+
+run: migrate
+	$(HONCHO) run python manage.py collectstatic --noinput -v0 --settings=$(API_SETTINGS)
+	@echo
+	@echo "  Think API:   curl 'http://127.0.0.1:5000/think/?subject=war'"
+	@echo "  Thinker:     curl 'http://127.0.0.1:5001/?subject=war'"
+	@echo "  Traces:      http://127.0.0.1:8080  (Datadog's test agent; no account needed)"
+	@echo "  Admin:       http://127.0.0.1:5000/admin/  (make superuser creates a login)"
+	@echo "  Stop:        Ctrl-C"
+	@echo
+	$(HONCHO) start
+
+test: install
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,73 @@
+"""The one client of the thinker: a keep-alive session, a timeout, and errors mapped to 502/504."""
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+from django.conf import settings
+from rest_framework.exceptions import APIException
+
+from thinker_app.serializers import ThoughtSerializer
+from thinker_app.services import ThoughtData
+
+logger = logging.getLogger(__name__)
+
+# Enough pooled connections and threads for one request's 10 subjects, with room for a few
+# concurrent requests; both are per process and bounded.
+POOL_SIZE = 16
+
+
+class ThinkerUnavailable(APIException):
+    status_code = 502
+    default_code = "thinker_unavailable"
+    default_detail = "The thinker could not be reached or failed to answer."
+
+
+class ThinkerTimeout(APIException):
+    status_code = 504
+    default_code = "thinker_timeout"
+    default_detail = "The thinker did not answer in time."
+
+
+def _new_session() -> requests.Session:
+    session = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=POOL_SIZE, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+_session = _new_session()
+_executor = ThreadPoolExecutor(max_workers=POOL_SIZE, thread_name_prefix="thinker-client")
+
+
+def fetch_thought(*, subject: str) -> ThoughtData:
+    """Ask the thinker for the thought on `subject`; raises ThinkerUnavailable (502) or ThinkerTimeout (504)."""
+    url = settings.THINKER_URL.rstrip("/") + "/"
+    try:
+        response = _session.get(url, params={"subject": subject}, timeout=settings.THINKER_TIMEOUT_SECONDS)
+    except requests.Timeout as error:
+        logger.warning("Thinker at %s timed out for subject %r: %s", url, subject, error)
+        raise ThinkerTimeout(f"The thinker did not answer within {settings.THINKER_TIMEOUT_SECONDS:g} s.") from error
+    except requests.RequestException as error:
+        logger.warning("Thinker at %s unreachable for subject %r: %s", url, subject, error)
+        raise ThinkerUnavailable(f"The thinker at {url} could not be reached.") from error
+    if response.status_code != 200:
+        logger.warning("Thinker answered %s for subject %r: %.200s", response.status_code, subject, response.text)
+        raise ThinkerUnavailable(f"The thinker answered {response.status_code}.")
+    try:
+        thought = ThoughtSerializer(data=response.json())
+        valid = thought.is_valid()
+    except ValueError:
+        valid = False
+    if not valid:
+        logger.warning("Thinker answered an unexpected body for subject %r: %.200s", subject, response.text)
+        raise ThinkerUnavailable("The thinker answered something that is not a thought.")
+    return thought.validated_data
+
+
+def fetch_thoughts(*, subjects: list[str]) -> list[ThoughtData]:
+    """The thoughts on `subjects`, in order, fetched concurrently (ddtrace carries the trace into the threads)."""
+    if len(subjects) == 1:
+        return [fetch_thought(subject=subjects[0])]
+    futures = [_executor.submit(fetch_thought, subject=subject) for subject in subjects]
+    return [future.result() for future in futures]

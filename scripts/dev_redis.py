@@ -1,0 +1,49 @@
+#!/usr/bin/env python
+"""The `redis` process of `make run`: use the Redis at REDIS_URL, start one if none answers, or say why not.
+
+It stays in the foreground either way, because honcho stops every process when one exits.
+"""
+import os
+import shutil
+import signal
+import socket
+import sys
+from urllib.parse import urlparse
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith((b"+PONG", b"-NOAUTH"))
+    except OSError:
+        return False
+
+
+def wait_forever(message: str) -> None:
+    print(message, flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    while True:
+        signal.pause()
+
+
+def main() -> None:
+    url = urlparse(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    host, port = url.hostname or "127.0.0.1", url.port or 6379
+    if answers(host, port):
+        wait_forever(f"Using the Redis already answering at {host}:{port}.")
+    server = shutil.which("redis-server")
+    if host in LOCAL_HOSTS and server:
+        print(f"No Redis at {host}:{port}; starting redis-server there (in memory, nothing saved).", flush=True)
+        os.execv(server, [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"])
+    wait_forever(
+        f"WARNING: no Redis answers at {host}:{port} and none can be started here "
+        f"({'redis-server is not installed' if not server else 'REDIS_URL is not local'}). "
+        "The services still answer, without the memo: every call thinks for THINK_DELAY_SECONDS."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+import logging
+import socket
+
+import pytest
+
+from tests.stubs import Reply, json_reply
+
+
+def thought(subject: str, thought_id: int | None = 1) -> dict:
+    return {"id": thought_id, "quote": f"On {subject}.", "author": "Someone", "subject": subject}
+
+
+def test_one_subject_answers_the_thinkers_thought(client, stub_thinker):
+    stub_thinker.respond = lambda request: json_reply(thought(request.query["subject"][0]))
+    response = client.get("/think/", {"subject": "war"})
+    assert response.status_code == 200
+    assert response.json() == thought("war")
+    assert [request.query for request in stub_thinker.requests] == [{"subject": ["war"]}]
+
+
+def test_several_subjects_answer_a_list_in_the_order_asked(client, stub_thinker):
+    # The first subject answers last, so a list built in completion order would come out reversed.
+    delays = {"war": 0.3, "music": 0.15, "art": 0.0}
+    stub_thinker.respond = lambda request: json_reply(
+        thought(request.query["subject"][0]), delay_seconds=delays[request.query["subject"][0]]
+    )
+    response = client.get("/think/?subject=war&subject=music&subject=art")
+    assert response.status_code == 200
+    assert [item["subject"] for item in response.json()] == ["war", "music", "art"]
+    assert len(stub_thinker.requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "subject: Ask about a subject, e.g. /think/?subject=war."),
+        ("?subject=", "subject[0]: This field may not be blank."),
+        ("?subject=war&subject=", "subject[1]: This field may not be blank."),
+        ("?subject=" + "x" * 33, "subject[0]: Ensure this field has no more than 32 characters."),
+        ("?subject=a%0Ab", "subject[0]: Control characters are not allowed in a subject."),
+        ("?" + "&".join(["subject=war"] * 11), "subject: Ask about at most 10 subjects at once."),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_problem_and_never_reaches_the_thinker(client, stub_thinker, query, message):
+    response = client.get("/think/" + query)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "invalid_request"
+    assert body["detail"] == message
+    assert "subject" in body["fields"]
+    assert stub_thinker.requests == []
+
+
+def test_an_unreachable_thinker_is_a_502_with_a_log_line(client, settings, caplog):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        settings.THINKER_URL = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    with caplog.at_level(logging.WARNING, logger="api_app.thinker_client"):
+        response = client.get("/think/", {"subject": "war"})
+    assert response.status_code == 502
+    assert response.json()["error"] == "thinker_unavailable"
+    assert "unreachable" in caplog.text
+
+
+def test_a_thinker_slower_than_the_timeout_is_a_504(client, stub_thinker, settings):
+    settings.THINKER_TIMEOUT_SECONDS = 0.2
+    stub_thinker.respond = lambda request: json_reply(thought("war"), delay_seconds=1.0)
+    response = client.get("/think/", {"subject": "war"})
+    assert response.status_code == 504
+    assert response.json() == {"error": "thinker_timeout", "detail": "The thinker did not answer within 0.2 s."}
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        json_reply({"error": "server_error"}, status=500),
+        Reply(status=200, body=b"<html>not json</html>"),
+        json_reply({"quote": "no author, no subject"}),
+    ],
+    ids=["thinker-500", "not-json", "not-a-thought"],
+)
+def test_a_failing_or_garbled_thinker_is_a_502(client, stub_thinker, reply):
+    stub_thinker.respond = lambda request: reply
+    response = client.get("/think/", {"subject": "war"})
+    assert response.status_code == 502
+    assert response.json()["error"] == "thinker_unavailable"
+
+
+def test_one_failing_subject_fails_the_whole_list_with_a_502(client, stub_thinker):
+    stub_thinker.respond = lambda request: (
+        json_reply({}, status=500) if request.query["subject"] == ["music"] else json_reply(thought("war"))
+    )
+    assert client.get("/think/?subject=war&subject=music").status_code == 502
+
+
+def test_the_index_links_think_the_admin_and_the_traces(client, settings):
+    settings.TRACE_UI_URL = "http://127.0.0.1:8080"
+    body = client.get("/").json()
+    assert body == {
+        "think": "http://testserver/think/?subject=war",
+        "admin": "http://testserver/admin/",
+        "traces": "http://127.0.0.1:8080",
+    }
+
+
+def test_an_unknown_path_is_a_json_404(client):
+    response = client.get("/nope")
+    assert response.status_code == 404
+    assert response.json() == {"error": "not_found", "detail": "No such path: /nope"}
+
+
+def test_other_methods_are_a_json_405(client):
+    response = client.post("/think/?subject=war")
+    assert response.status_code == 405
+    assert response.json()["error"] == "method_not_allowed"

@@ -1,0 +1,24 @@
+from ddtrace.trace import Span
+
+from thinkproject.tracing import DropCachedValues
+
+
+def redis_span(raw_command: str) -> Span:
+    span = Span("redis.command", span_type="redis")
+    span.set_tag("redis.raw_command", raw_command)
+    return span
+
+
+def test_a_set_keeps_its_key_and_loses_its_value():
+    span = redis_span('SET thinker:1:think:war {"id": 3, "quote": "One is left..."} EX 30')
+    DropCachedValues().process_trace([span])
+    assert span.get_tag("redis.raw_command") == "SET thinker:1:think:war ?"
+
+
+def test_reads_and_other_spans_are_left_alone():
+    get = redis_span("GET thinker:1:think:war")
+    other = Span("think")
+    other.set_tag("subject", "war")
+    DropCachedValues().process_trace([get, other])
+    assert get.get_tag("redis.raw_command") == "GET thinker:1:think:war"
+    assert other.get_tag("subject") == "war"

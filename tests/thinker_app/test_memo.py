@@ -1,0 +1,65 @@
+import logging
+import socket
+
+import pytest
+
+from thinker_app import memo
+from thinker_app.memo import _RateLimitedWarning, forget_thoughts, memo_get, memo_set, thought_key
+from thinker_app.services import think
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_memo")]
+
+
+@pytest.fixture
+def redis_down(clean_memo, settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the cache at a local port where nothing listens, with a fresh warning limiter."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{port}/0"},
+    }
+    settings.THINK_DELAY_SECONDS = 0
+    monkeypatch.setattr(memo, "warn_redis_unavailable", _RateLimitedWarning())
+
+
+def test_memo_round_trips_json_data():
+    memo_set(thought_key("war"), {"id": 3, "quote": "q", "author": "a", "subject": "war"})
+    assert memo_get(thought_key("war")) == {"id": 3, "quote": "q", "author": "a", "subject": "war"}
+
+
+def test_forget_thoughts_drops_only_the_named_subjects():
+    memo_set(thought_key("war"), {"id": 3})
+    memo_set(thought_key("music"), {"id": 5})
+    forget_thoughts(subjects={"war"})
+    assert memo_get(thought_key("war")) is None
+    assert memo_get(thought_key("music")) == {"id": 5}
+
+
+@pytest.mark.usefixtures("redis_down")
+def test_without_redis_think_still_answers_from_the_database():
+    assert think(subject="war")["author"] == "Agatha Christie"
+    assert think(subject="war")["author"] == "Agatha Christie"
+
+
+@pytest.mark.usefixtures("redis_down")
+def test_without_redis_one_warning_is_logged_per_interval_not_per_request(caplog):
+    with caplog.at_level(logging.WARNING, logger="thinker_app.memo"):
+        for _ in range(3):
+            think(subject="war")
+        forget_thoughts(subjects={"war"})
+    warnings = [record for record in caplog.records if record.name == "thinker_app.memo"]
+    assert len(warnings) == 1
+    assert "Redis unreachable" in warnings[0].getMessage()
+
+
+def test_the_next_warning_counts_the_errors_the_interval_swallowed(caplog, settings):
+    warn = _RateLimitedWarning()
+    settings.REDIS_WARNING_INTERVAL_SECONDS = 3600
+    with caplog.at_level(logging.WARNING, logger="thinker_app.memo"):
+        for _ in range(3):
+            warn("GET", OSError("refused"))
+        settings.REDIS_WARNING_INTERVAL_SECONDS = 0
+        warn("SET", OSError("refused"))
+    assert len(caplog.records) == 2
+    assert "2 similar errors" in caplog.records[1].getMessage()

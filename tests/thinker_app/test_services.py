@@ -1,0 +1,73 @@
+import pytest
+from django.core.cache import cache
+
+from thinker_app import services
+from thinker_app.memo import thought_key
+from thinker_app.models import Thought
+from thinker_app.services import DEFAULT_AUTHOR, DEFAULT_QUOTE, think
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_memo")]
+
+
+@pytest.fixture
+def pauses(monkeypatch: pytest.MonkeyPatch, settings) -> list[float]:
+    """Every pause think takes; the pauses still happen, only shorter."""
+    settings.THINK_DELAY_SECONDS = 0.01
+    taken: list[float] = []
+    real_sleep = services.sleep
+
+    def spy(seconds: float) -> None:
+        taken.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(services, "sleep", spy)
+    return taken
+
+
+def test_think_answers_the_seed_thought_in_the_seed_shape():
+    assert think(subject="war") == {
+        "id": 3,
+        "quote": "One is left with the horrible feeling now that war settles nothing; "
+        "that to win a war is as disastrous as to lose one.",
+        "author": "Agatha Christie",
+        "subject": "war",
+    }
+
+
+def test_first_call_pauses_then_queries_the_database_once(pauses, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        think(subject="war")
+    assert pauses == [0.01]
+
+
+def test_second_call_within_ttl_is_served_from_cache(pauses, redis_commands, django_assert_num_queries):
+    first = think(subject="war")
+    pauses.clear()
+    redis_commands.clear()
+
+    with django_assert_num_queries(0):
+        second = think(subject="war")
+
+    assert second == first
+    assert pauses == []
+    assert [command[0] for command in redis_commands] == ["GET"]
+
+
+def test_a_miss_costs_one_get_and_one_set_with_the_ttl(pauses, redis_commands, settings):
+    settings.THINK_CACHE_TTL_SECONDS = 30
+    think(subject="music")
+    assert [command[0] for command in redis_commands] == ["GET", "SET"]
+    assert 0 < cache.ttl(thought_key("music")) <= 30
+
+
+def test_unknown_subject_gets_the_default_thought_and_saves_nothing(pauses):
+    count = Thought.objects.count()
+    assert think(subject="art") == {"id": None, "quote": DEFAULT_QUOTE, "author": DEFAULT_AUTHOR, "subject": "art"}
+    assert Thought.objects.count() == count
+
+
+def test_the_default_thought_is_memoized_too(pauses, django_assert_num_queries):
+    think(subject="art")
+    with django_assert_num_queries(0):
+        assert think(subject="art")["author"] == DEFAULT_AUTHOR
+    assert pauses == [0.01]

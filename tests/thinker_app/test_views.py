@@ -1,0 +1,40 @@
+import pytest
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_memo"), pytest.mark.urls("thinkproject.urls.thinker")]
+
+
+@pytest.fixture(autouse=True)
+def no_pause(settings) -> None:
+    settings.THINK_DELAY_SECONDS = 0
+
+
+def test_the_thinker_answers_a_thought_as_json(client):
+    response = client.get("/", {"subject": "mankind"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": 6,
+        "quote": "I think that God in creating Man somewhat overestimated his ability.",
+        "author": "Oscar Wilde",
+        "subject": "mankind",
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "subject: This field is required."),
+        ("?subject=", "subject: This field may not be blank."),
+        ("?subject=" + "a" * 33, "subject: Ensure this field has no more than 32 characters."),
+        ("?subject=a%07b", "subject: Control characters are not allowed in a subject."),
+        ("?subject=war&subject=music", "subject: Ask the thinker for one subject at a time."),
+    ],
+)
+def test_the_thinker_refuses_bad_input_with_a_400_naming_the_problem(client, query, message):
+    response = client.get("/" + query)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+    assert response.json()["detail"] == message
+
+
+def test_healthz_answers(client):
+    assert client.get("/healthz").json() == {"status": "ok"}

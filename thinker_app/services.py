@@ -1,0 +1,45 @@
+from time import sleep
+from typing import TypedDict
+
+from ddtrace.trace import tracer
+from django.conf import settings
+
+from thinker_app.memo import memo_get, memo_set, thought_key
+from thinker_app.models import Thought
+from thinker_app.selectors import thought_get
+
+DEFAULT_QUOTE = "Hmmm, that's something I'll need to think about."
+DEFAULT_AUTHOR = "The Machine"
+
+
+class ThoughtData(TypedDict):
+    id: int | None
+    quote: str
+    author: str
+    subject: str
+
+
+def thought_data(thought: Thought) -> ThoughtData:
+    return {"id": thought.id, "quote": thought.quote, "author": thought.author, "subject": thought.subject}
+
+
+def default_thought(*, subject: str) -> ThoughtData:
+    """The seed's fix for unknown subjects: a thought by The Machine, never saved."""
+    return {"id": None, "quote": DEFAULT_QUOTE, "author": DEFAULT_AUTHOR, "subject": subject}
+
+
+def think(*, subject: str) -> ThoughtData:
+    """The thought on `subject`: from the Redis memo, else after a pause and a database lookup."""
+    with tracer.trace("think") as span:
+        span.set_tag("subject", subject)
+        key = thought_key(subject)
+        cached = memo_get(key)
+        span.set_tag("think.cache_hit", "true" if cached is not None else "false")
+        if cached is not None:
+            return cached
+        sleep(settings.THINK_DELAY_SECONDS)
+        thought = thought_get(subject=subject)
+        data = thought_data(thought) if thought else default_thought(subject=subject)
+        memo_set(key, data)
+        return data
+

@@ -1,0 +1,33 @@
+"""The public Think API (service thinker-api, port 5000); it also serves the admin."""
+from thinkproject.env import env_float, env_str
+from thinkproject.settings.base import *  # noqa: F403
+from thinkproject.settings.base import INSTALLED_APPS
+
+ROOT_URLCONF = "thinkproject.urls.api"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    *INSTALLED_APPS,
+    "api_app",
+]
+MIDDLEWARE = [
+    "api_app.middleware.TraceIdHeaderMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+THINKER_URL = env_str("THINKER_URL", "http://127.0.0.1:5001")
+THINKER_TIMEOUT_SECONDS = env_float("THINKER_TIMEOUT_SECONDS", 2.0)
+# Where a person looks at traces; the index page links to it.
+TRACE_UI_URL = env_str("TRACE_UI_URL", "http://127.0.0.1:8080")

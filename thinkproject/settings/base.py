@@ -1,0 +1,118 @@
+"""Settings shared by both services; every knob comes from the environment with a laptop-safe default."""
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
+
+from thinkproject.env import env_bool, env_float, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=true for a throwaway key).")
+    # A per-process key is fine for a debug runserver; never ship one in the repo.
+    SECRET_KEY = get_random_secret_key()
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "thinker",
+        "OPTIONS": {
+            # JSON, not pickle: a thought is plain data, and unpickling what a shared Redis
+            # hands back would let whoever can write to it run code in our processes.
+            "SERIALIZER": "django_redis.serializers.json.JSONSerializer",
+            # Short timeouts: a dead or slow Redis must cost a request milliseconds, not a hung worker.
+            "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT_SECONDS", 0.25),
+            "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT_SECONDS", 0.25),
+        },
+    }
+}
+
+THINK_DELAY_SECONDS = env_float("THINK_DELAY_SECONDS", 0.5)
+THINK_CACHE_TTL_SECONDS = env_int("THINK_CACHE_TTL_SECONDS", 30)
+# How often, at most, a process logs that Redis is unreachable (one line per interval, not per request).
+REDIS_WARNING_INTERVAL_SECONDS = env_float("REDIS_WARNING_INTERVAL_SECONDS", 60.0)
+
+INSTALLED_APPS = [
+    "rest_framework",
+    "thinker_app",
+]
+MIDDLEWARE: list[str] = []
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+WSGI_APPLICATION = "thinkproject.wsgi.application"
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "thinkproject.errors.exception_handler",
+}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"datadog": {"()": "thinkproject.logging.DatadogDefaultsFilter"}},
+    "formatters": {
+        # Datadog's documented layout, so logs and traces join in Datadog (and greppable locally).
+        "datadog": {
+            "format": (
+                "%(asctime)s %(levelname)s [%(name)s] [dd.service=%(dd.service)s dd.env=%(dd.env)s "
+                "dd.version=%(dd.version)s dd.trace_id=%(dd.trace_id)s dd.span_id=%(dd.span_id)s] "
+                "- %(message)s"
+            )
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "datadog", "filters": ["datadog"]}
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # ddtrace reports an unreachable agent itself (rate-limited); keep its chatter at warnings.
+        "ddtrace": {"level": "WARNING"},
+    },
+}

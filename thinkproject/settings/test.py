@@ -1,0 +1,16 @@
+"""Unit-test settings: the API's settings (a superset of the thinker's) with what tests need changed."""
+import os
+
+# Not a secret: a key for throwaway test databases only.
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key-not-a-secret")
+
+from thinkproject.settings.api import *  # noqa: E402,F403
+from thinkproject.settings.api import CACHES  # noqa: E402
+
+# Own key space in the shared Redis, so tests never clobber a running `make run`'s memo.
+CACHES["default"]["KEY_PREFIX"] = "thinker-test"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in admin tests
