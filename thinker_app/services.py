@@ -1,3 +1,4 @@
+import logging
 from time import sleep
 from typing import TypedDict
 
@@ -7,6 +8,8 @@ from django.conf import settings
 from thinker_app.memo import memo_get, memo_set, thought_key
 from thinker_app.models import Thought
 from thinker_app.selectors import thought_get
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_QUOTE = "Hmmm, that's something I'll need to think about."
 DEFAULT_AUTHOR = "The Machine"
@@ -41,5 +44,6 @@ def think(*, subject: str) -> ThoughtData:
         thought = thought_get(subject=subject)
         data = thought_data(thought) if thought else default_thought(subject=subject)
         memo_set(key, data)
+        logger.info("Thought about %r (%s); memoized for %d s", subject, data["author"], settings.THINK_CACHE_TTL_SECONDS)
         return data
 

@@ -1,0 +1,185 @@
+"""Boot the real processes the end-to-end tests talk to, and wait on readiness, never on sleeps."""
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+Span = dict[str, Any]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines, as honcho and docker compose read them (comments and blanks skipped)."""
+    pairs = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def wait_until(check: Callable[[], Any], *, timeout: float, what: str, interval: float = 0.05) -> Any:
+    """Poll `check` until it returns something truthy; fail with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(interval)
+
+
+@dataclass
+class Process:
+    """One child process with its output in a log file; stop() ends it and its children."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    log_path: Path
+    popen: subprocess.Popen | None = field(default=None, repr=False)
+
+    def start(self) -> "Process":
+        log = self.log_path.open("ab")
+        self.popen = subprocess.Popen(
+            self.command, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        return self
+
+    def running(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def wait_ready(self, probe: Callable[[], bool], timeout: float = 30) -> "Process":
+        def ready() -> bool:
+            if not self.running():
+                raise RuntimeError(f"{self.name} exited early:\n{self.log()[-3000:]}")
+            try:
+                return probe()
+            except (requests.RequestException, OSError):
+                return False
+
+        wait_until(ready, timeout=timeout, what=f"{self.name} to be ready")
+        return self
+
+    def stop(self) -> None:
+        if self.running():
+            os.killpg(self.popen.pid, 15)
+            try:
+                self.popen.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.popen.pid, 9)
+                self.popen.wait()
+
+
+def http_ok(url: str) -> Callable[[], bool]:
+    return lambda: requests.get(url, timeout=1).status_code == 200
+
+
+@dataclass
+class TraceAgent:
+    """Datadog's test agent, read back through its HTTP API."""
+
+    url: str
+    web_ui_url: str
+    process: Process
+
+    def spans(self, trace_id: int | str) -> list[Span]:
+        response = requests.get(f"{self.url}/test/traces", params={"trace_ids": str(trace_id)}, timeout=5)
+        response.raise_for_status()
+        return [span for chunk in response.json() for span in chunk]
+
+    def all_spans(self) -> list[Span]:
+        response = requests.get(f"{self.url}/test/traces", timeout=5)
+        response.raise_for_status()
+        return [span for chunk in response.json() for span in chunk]
+
+    def wait_for_trace(self, trace_id: int | str, complete: Callable[[list[Span]], bool], timeout: float = 15) -> list[Span]:
+        """The spans of one trace, once `complete(spans)` holds (each process flushes on its own)."""
+        return wait_until(
+            lambda: (lambda spans: spans if spans and complete(spans) else None)(self.spans(trace_id)),
+            timeout=timeout,
+            what=f"trace {trace_id} to arrive complete",
+            interval=0.2,
+        )
+
+
+def start_trace_agent(log_dir: Path) -> TraceAgent:
+    port, ui_port = free_port(), free_port()
+    command = [
+        str(BIN / "ddapm-test-agent"),
+        "--host", "127.0.0.1", "--port", str(port), "--web-ui-port", str(ui_port),
+        "--otlp-http-port", str(free_port()), "--otlp-grpc-port", str(free_port()),
+    ]  # fmt: skip
+    process = Process("trace agent", command, dict(os.environ), log_dir / "agent.log").start()
+    url = f"http://127.0.0.1:{port}"
+    process.wait_ready(http_ok(f"{url}/info"))
+    return TraceAgent(url=url, web_ui_url=f"http://127.0.0.1:{ui_port}", process=process)
+
+
+def start_redis(log_dir: Path) -> tuple[str, Process]:
+    port = free_port()
+    command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+    process = Process("redis-server", command, dict(os.environ), log_dir / f"redis-{port}.log").start()
+
+    def pong() -> bool:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+
+    process.wait_ready(pong)
+    return f"redis://127.0.0.1:{port}/0", process
+
+
+def service_env(**overrides: str) -> dict[str, str]:
+    """The environment a service runs with: this one, the repo's tracing.env, then `overrides`."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DD_", "DJANGO_", "_DD_"))}
+    env.update(read_env_file(REPO / "tracing.env"))
+    env.update(overrides)
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=REPO, check=True, capture_output=True)
+
+
+def start_gunicorn(name: str, env: dict[str, str], log_dir: Path) -> tuple[str, Process]:
+    """`ddtrace-run gunicorn` with the repo's gunicorn.conf.py, as docker compose runs the services."""
+    port = free_port()
+    env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
+    command = [str(BIN / "ddtrace-run"), str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "thinkproject.wsgi:application"]
+    process = Process(name, command, env, log_dir / f"{name}-{port}.log").start()
+    url = f"http://127.0.0.1:{port}"
+    process.wait_ready(http_ok(f"{url}/healthz"))
+    return url, process
+
+
+def by_name(spans: list[Span], name: str) -> list[Span]:
+    return [span for span in spans if span["name"] == name]
+
+
+def dump(spans: list[Span]) -> str:
+    return json.dumps(
+        [{k: s.get(k) for k in ("service", "name", "resource", "span_id", "parent_id", "error")} for s in spans],
+        indent=1,
+    )

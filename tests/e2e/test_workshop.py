@@ -1,0 +1,98 @@
+"""The seed workshop's curls against the real system, and the one trace each makes."""
+import pytest
+import requests
+
+from tests.e2e.processes import Span, by_name, dump
+
+SERVICES = {"thinker-api", "thinker-microservice"}
+
+
+def think(stack, *subjects: str) -> requests.Response:
+    return requests.get(f"{stack.api_url}/think/", params={"subject": list(subjects)}, timeout=10)
+
+
+def thinker_requests(spans: list[Span]) -> list[Span]:
+    return [span for span in by_name(spans, "django.request") if span["service"] == "thinker-microservice"]
+
+
+def joined(thinker_calls: int):
+    """A trace is complete once the API's root and every thinker request span have arrived."""
+
+    def complete(spans: list[Span]) -> bool:
+        api_roots = [s for s in by_name(spans, "django.request") if s["service"] == "thinker-api"]
+        return len(api_roots) == 1 and len(thinker_requests(spans)) == thinker_calls
+
+    return complete
+
+
+@pytest.mark.parametrize(
+    ("subject", "thought_id", "author"),
+    [
+        ("war", 3, "Agatha Christie"),
+        ("mankind", 6, "Oscar Wilde"),
+        ("music", 5, "J. K. Rowling"),
+        ("art", None, "The Machine"),
+    ],
+)
+def test_the_seeds_curls_answer_as_the_workshop_says(stack, subject, thought_id, author):
+    response = think(stack, subject)
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["id"], body["author"], body["subject"]) == (thought_id, author, subject)
+
+
+@pytest.mark.usefixtures("fresh_memo")
+def test_a_miss_is_one_trace_from_the_api_through_the_thinker_to_the_database(stack, trace_agent):
+    response = think(stack, "war")
+    assert response.status_code == 200
+    spans = trace_agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
+
+    assert {span["service"] for span in spans} >= SERVICES
+    assert len({span["trace_id"] for span in spans}) == 1
+    (api_root,) = [s for s in by_name(spans, "django.request") if s["service"] == "thinker-api"]
+    assert api_root["parent_id"] == 0
+    (hop,) = by_name(spans, "requests.request")
+    (thinker_root,) = thinker_requests(spans)
+    assert thinker_root["parent_id"] == hop["span_id"], dump(spans)
+
+    (think_span,) = by_name(spans, "think")
+    assert think_span["meta"]["subject"] == "war"
+    assert think_span["meta"]["think.cache_hit"] == "false"
+    queries = by_name(spans, "sqlite.query")
+    assert any("thinker_app_thought" in span["resource"] for span in queries), dump(spans)
+    redis_commands = [span["resource"] for span in by_name(spans, "redis.command")]
+    assert redis_commands == ["GET", "SET"]
+    assert all(span["meta"]["redis.raw_command"] in ("GET thinker:1:think:war", "SET thinker:1:think:war ?")
+               for span in by_name(spans, "redis.command"))
+
+
+@pytest.mark.usefixtures("fresh_memo")
+def test_a_hit_within_the_ttl_is_one_trace_with_redis_and_no_database(stack, trace_agent):
+    think(stack, "war")
+    response = think(stack, "war")
+    spans = trace_agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
+
+    (think_span,) = by_name(spans, "think")
+    assert think_span["meta"]["think.cache_hit"] == "true"
+    assert by_name(spans, "sqlite.query") == []
+    assert [span["resource"] for span in by_name(spans, "redis.command")] == ["GET"]
+
+
+def test_two_subjects_are_one_trace_with_two_thinker_calls(stack, trace_agent):
+    response = think(stack, "war", "music")
+    assert [item["subject"] for item in response.json()] == ["war", "music"]
+    spans = trace_agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=2))
+
+    hops = by_name(spans, "requests.request")
+    assert len(hops) == 2
+    assert {span["parent_id"] for span in thinker_requests(spans)} == {hop["span_id"] for hop in hops}
+    assert sorted(span["meta"]["subject"] for span in by_name(spans, "think")) == ["music", "war"]
+
+
+def test_the_thinkers_log_lines_carry_the_trace_id(stack, trace_agent, fresh_memo):
+    response = think(stack, "technology")
+    trace_id = int(response.headers["X-Trace-Id"])
+    trace_agent.wait_for_trace(trace_id, joined(thinker_calls=1))
+    # ddtrace logs 128-bit ids as 32 hex digits; the agent's trace_id is their low 64 bits.
+    assert f"{trace_id:016x} dd.span_id=" in stack.thinker.log()
+    assert "dd.service=thinker-microservice" in stack.thinker.log()
