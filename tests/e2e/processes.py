@@ -126,8 +126,9 @@ class TraceAgent:
 
 def start_trace_agent(log_dir: Path) -> TraceAgent:
     port, ui_port = free_port(), free_port()
+    # --agent-url "": the test agent would otherwise forward to DD_TRACE_AGENT_URL, itself included.
     command = [
-        str(BIN / "ddapm-test-agent"),
+        str(BIN / "ddapm-test-agent"), "--agent-url", "",
         "--host", "127.0.0.1", "--port", str(port), "--web-ui-port", str(ui_port),
         "--otlp-http-port", str(free_port()), "--otlp-grpc-port", str(free_port()),
     ]  # fmt: skip
