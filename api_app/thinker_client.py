@@ -8,6 +8,7 @@ from rest_framework.exceptions import APIException
 
 from thinker_app.serializers import ThoughtSerializer
 from thinker_app.services import ThoughtData
+from thinkproject.tracing import inject_trace_headers
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +29,23 @@ class ThinkerTimeout(APIException):
     default_detail = "The thinker did not answer in time."
 
 
+class _ThinkerAdapter(requests.adapters.HTTPAdapter):
+    """The transport to the thinker; in `auto` it adds our trace headers, as an integration would.
+
+    Global injection is off (thinkproject/tracing.py), so this session, which only ever talks to
+    the thinker, is the one place our trace headers leave the API. The current span here is the
+    requests.request span ddtrace opened around this call: the thinker becomes its child.
+    """
+
+    def send(self, request: requests.PreparedRequest, *args: object, **kwargs: object) -> requests.Response:
+        if settings.TRACE_PROPAGATION == "auto":
+            inject_trace_headers(request.headers)
+        return super().send(request, *args, **kwargs)
+
+
 def _new_session() -> requests.Session:
     session = requests.Session()
-    adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=POOL_SIZE, max_retries=0)
+    adapter = _ThinkerAdapter(pool_connections=1, pool_maxsize=POOL_SIZE, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -43,8 +58,15 @@ _executor = ThreadPoolExecutor(max_workers=POOL_SIZE, thread_name_prefix="thinke
 def fetch_thought(*, subject: str) -> ThoughtData:
     """Ask the thinker for the thought on `subject`; raises ThinkerUnavailable (502) or ThinkerTimeout (504)."""
     url = settings.THINKER_URL.rstrip("/") + "/"
+    headers: dict[str, str] = {}
+    if settings.TRACE_PROPAGATION == "manual":
+        # The seed's step 2: write our trace's headers by hand. ddtrace's requests span starts
+        # after this line, so the thinker hangs under the view's span, beside the HTTP hop.
+        inject_trace_headers(headers)
     try:
-        response = _session.get(url, params={"subject": subject}, timeout=settings.THINKER_TIMEOUT_SECONDS)
+        response = _session.get(
+            url, params={"subject": subject}, headers=headers, timeout=settings.THINKER_TIMEOUT_SECONDS
+        )
     except requests.Timeout as error:
         logger.warning("Thinker at %s timed out for subject %r: %s", url, subject, error)
         raise ThinkerTimeout(f"The thinker did not answer within {settings.THINKER_TIMEOUT_SECONDS:g} s.") from error

@@ -15,6 +15,10 @@ DEFAULT_QUOTE = "Hmmm, that's something I'll need to think about."
 DEFAULT_AUTHOR = "The Machine"
 
 
+class ThinkingFailed(RuntimeError):
+    """Raised on purpose for subjects in THINK_FAIL_SUBJECTS, to put an error in the trace."""
+
+
 class ThoughtData(TypedDict):
     id: int | None
     quote: str
@@ -41,6 +45,8 @@ def think(*, subject: str) -> ThoughtData:
         if cached is not None:
             return cached
         sleep(settings.THINK_DELAY_SECONDS)
+        if subject in settings.THINK_FAIL_SUBJECTS:
+            raise ThinkingFailed(f"Thinking about {subject!r} failed on purpose (THINK_FAIL_SUBJECTS).")
         thought = thought_get(subject=subject)
         data = thought_data(thought) if thought else default_thought(subject=subject)
         memo_set(key, data)

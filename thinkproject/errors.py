@@ -1,10 +1,16 @@
 """One JSON error shape for both services: {"error": <code>, "detail": <sentence>, "fields": {...}?}."""
+import logging
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+SERVER_ERROR_DETAIL = "The server failed to answer; the error is in the logs and the trace."
 
 
 def _first_message(errors: Any, path: str = "") -> str:
@@ -25,7 +31,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """DRF exception handler that rewrites every API error into the project's error shape."""
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None  # not an API exception: Django's handler500 answers (JSON, no traceback)
+        # Not an API exception. The stack goes to the log and, via the view's span, to the trace;
+        # never into the response, whatever DEBUG says.
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            logger.error("Database unavailable: %s", exc)
+            return Response(
+                {"error": "database_unavailable", "detail": "The database is unreachable; try again shortly."},
+                status=503,
+            )
+        logger.error("Unhandled %s: %s", type(exc).__name__, exc, exc_info=exc)
+        return Response({"error": "server_error", "detail": SERVER_ERROR_DETAIL}, status=500)
     if isinstance(exc, exceptions.ValidationError):
         body = {"error": "invalid_request", "detail": _first_message(exc.detail), "fields": exc.detail}
     else:
@@ -45,5 +60,4 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonR
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
-    # Never a traceback in a response: the span and the log line carry it.
-    return json_error(500, "server_error", "The server failed to answer; the error is in the logs and the trace.")
+    return json_error(500, "server_error", SERVER_ERROR_DETAIL)

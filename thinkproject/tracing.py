@@ -1,5 +1,13 @@
-"""What ddtrace-run and DD_* variables cannot say about tracing; everything else is in tracing.env."""
+"""The project's one place for tracing code: what ddtrace-run and tracing.env cannot say."""
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ddtrace import config
+from ddtrace.propagation.http import HTTPPropagator
 from ddtrace.trace import Span, TraceFilter, tracer
+from django.conf import settings
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 # Redis commands whose arguments after the key are the cached value.
 _VALUE_WRITING_COMMANDS = {"SET", "SETEX", "PSETEX", "SETNX", "GETSET", "MSET", "APPEND"}
@@ -27,5 +35,40 @@ class DropCachedValues(TraceFilter):
 
 
 def configure_tracing() -> None:
-    """Install the project's trace processors on ddtrace's global tracer."""
+    """Set up ddtrace's global tracer for this service (called once, when Django loads the apps)."""
     tracer.configure(trace_processors=[DropCachedValues()])
+    # The seed's warning: our trace headers go only to infrastructure we own. ddtrace's requests
+    # integration has no per-session switch, so it injects nowhere and the thinker client injects
+    # for itself (api_app/thinker_client.py).
+    config.requests["distributed_tracing"] = False
+    # ddtrace continues an incoming trace only in the thinker (callers are ours) and only in `auto`;
+    # in `manual` the thinker does it itself (continue_trace_from_headers). Read per request.
+    config.django["distributed_tracing_enabled"] = (
+        settings.TRACE_CONTINUE_INCOMING and settings.TRACE_PROPAGATION == "auto"
+    )
+
+
+def inject_trace_headers(headers: dict[str, str] | Any) -> None:
+    """Write the current span's trace headers (x-datadog-*, traceparent, ...) into `headers`."""
+    span = tracer.current_span()
+    if span is not None:
+        HTTPPropagator.inject(span.context, headers)
+
+
+def continue_trace_from_headers(app: WSGIApp) -> WSGIApp:
+    """The seed's step 2 on the thinker's side: adopt the caller's trace from its headers.
+
+    It runs around Django, not inside it: in a Django middleware the request span has already
+    started a new trace, and assigning span.trace_id / span.parent_id as the Flask seed did makes
+    ddtrace 4 drop the thinker's whole trace (both measured with ddtrace 4.16).
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")}
+        tracer.context_provider.activate(HTTPPropagator.extract(headers))
+        try:
+            return app(environ, start_response)
+        finally:
+            tracer.context_provider.activate(None)  # the next request on this thread starts clean
+
+    return wsgi

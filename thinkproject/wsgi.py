@@ -1,8 +1,13 @@
-"""WSGI entry point for gunicorn; the service comes from DJANGO_SETTINGS_MODULE."""
+"""WSGI entry point for gunicorn and runserver; the service comes from DJANGO_SETTINGS_MODULE."""
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+
+from thinkproject.tracing import continue_trace_from_headers
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thinkproject.settings.api")
 
 application = get_wsgi_application()
+if settings.TRACE_CONTINUE_INCOMING and settings.TRACE_PROPAGATION == "manual":
+    application = continue_trace_from_headers(application)

@@ -1,6 +1,7 @@
 """Boot the real processes the end-to-end tests talk to, and wait on readiness, never on sleeps."""
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -175,8 +176,83 @@ def start_gunicorn(name: str, env: dict[str, str], log_dir: Path) -> tuple[str, 
     return url, process
 
 
+@dataclass
+class Stack:
+    api_url: str
+    thinker_url: str
+    api: Process
+    thinker: Process
+    redis_url: str
+    env: dict[str, str]
+
+
+def boot_stack(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
+    """Migrate a fresh SQLite database, then start the thinker and the API under ddtrace-run gunicorn."""
+    common = stack_env(logs, redis_url, agent_url, **extra_env)
+    thinker_env = service_env(
+        **common, DJANGO_SETTINGS_MODULE="thinkproject.settings.thinker", DD_SERVICE="thinker-microservice"
+    )
+    thinker_url, thinker = start_gunicorn("thinker", thinker_env, logs)
+    try:
+        api_url, api = start_api(logs, common, thinker_url)
+    except Exception:
+        thinker.stop()
+        raise
+    return Stack(api_url, thinker_url, api, thinker, redis_url, common)
+
+
+def stack_env(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> dict[str, str]:
+    """The settings both services share, with a freshly migrated SQLite database."""
+    env = {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(32),
+        "DATABASE_URL": f"sqlite:///{logs / f'db-{secrets.token_hex(4)}.sqlite3'}",
+        "REDIS_URL": redis_url,
+        "DD_TRACE_AGENT_URL": agent_url,
+        **extra_env,
+    }
+    manage(service_env(**env, DJANGO_SETTINGS_MODULE="thinkproject.settings.api"), "migrate", "--noinput")
+    return env
+
+
+def api_env(common: dict[str, str], thinker_url: str) -> dict[str, str]:
+    return service_env(
+        **common, DJANGO_SETTINGS_MODULE="thinkproject.settings.api", DD_SERVICE="thinker-api", THINKER_URL=thinker_url
+    )
+
+
+def start_api(logs: Path, common: dict[str, str], thinker_url: str) -> tuple[str, Process]:
+    return start_gunicorn("api", api_env(common, thinker_url), logs)
+
+
 def by_name(spans: list[Span], name: str) -> list[Span]:
     return [span for span in spans if span["name"] == name]
+
+
+SERVICES = {"thinker-api", "thinker-microservice"}
+
+
+def think(stack: Stack, *subjects: str, headers: dict[str, str] | None = None) -> requests.Response:
+    """curl the API's /think/ the way the workshop does."""
+    return requests.get(f"{stack.api_url}/think/", params={"subject": list(subjects)}, headers=headers, timeout=10)
+
+
+def thinker_requests(spans: list[Span]) -> list[Span]:
+    return [span for span in by_name(spans, "django.request") if span["service"] == "thinker-microservice"]
+
+
+def api_root(spans: list[Span]) -> Span:
+    (root,) = [span for span in by_name(spans, "django.request") if span["service"] == "thinker-api"]
+    return root
+
+
+def joined(thinker_calls: int) -> Callable[[list[Span]], bool]:
+    """A trace is complete once the API's root and every thinker request span have arrived."""
+
+    def complete(spans: list[Span]) -> bool:
+        api_roots = [s for s in by_name(spans, "django.request") if s["service"] == "thinker-api"]
+        return len(api_roots) == 1 and len(thinker_requests(spans)) == thinker_calls
+
+    return complete
 
 
 def dump(spans: list[Span]) -> str:

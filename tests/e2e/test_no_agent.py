@@ -2,7 +2,7 @@
 import pytest
 import requests
 
-from tests.e2e.conftest import boot_stack
+from tests.e2e.processes import boot_stack
 from tests.e2e.processes import free_port
 
 

@@ -1,29 +1,7 @@
 """The seed workshop's curls against the real system, and the one trace each makes."""
 import pytest
-import requests
 
-from tests.e2e.processes import Span, by_name, dump
-
-SERVICES = {"thinker-api", "thinker-microservice"}
-
-
-def think(stack, *subjects: str) -> requests.Response:
-    return requests.get(f"{stack.api_url}/think/", params={"subject": list(subjects)}, timeout=10)
-
-
-def thinker_requests(spans: list[Span]) -> list[Span]:
-    return [span for span in by_name(spans, "django.request") if span["service"] == "thinker-microservice"]
-
-
-def joined(thinker_calls: int):
-    """A trace is complete once the API's root and every thinker request span have arrived."""
-
-    def complete(spans: list[Span]) -> bool:
-        api_roots = [s for s in by_name(spans, "django.request") if s["service"] == "thinker-api"]
-        return len(api_roots) == 1 and len(thinker_requests(spans)) == thinker_calls
-
-    return complete
-
+from tests.e2e.processes import SERVICES, by_name, dump, joined, think, thinker_requests
 
 @pytest.mark.parametrize(
     ("subject", "thought_id", "author"),

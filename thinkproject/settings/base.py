@@ -5,7 +5,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
-from thinkproject.env import env_bool, env_float, env_int, env_list, env_str
+from thinkproject.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -47,9 +47,17 @@ CACHES = {
 }
 
 THINK_DELAY_SECONDS = env_float("THINK_DELAY_SECONDS", 0.5)
+# Fault injection, like the seed's `peace` and `art`: thinking about these subjects raises.
+THINK_FAIL_SUBJECTS = set(env_list("THINK_FAIL_SUBJECTS", []))
 THINK_CACHE_TTL_SECONDS = env_int("THINK_CACHE_TTL_SECONDS", 30)
 # How often, at most, a process logs that Redis is unreachable (one line per interval, not per request).
 REDIS_WARNING_INTERVAL_SECONDS = env_float("REDIS_WARNING_INTERVAL_SECONDS", 60.0)
+
+# The workshop's three steps: `off` (two traces), `manual` (headers by hand), `auto` (ddtrace does it).
+TRACE_PROPAGATION = env_choice("TRACE_PROPAGATION", "auto", {"auto", "manual", "off"})
+# Whether this service's callers are ours, so their trace headers may be continued. Only the
+# private thinker's are; the public API starts a new trace whatever a client sends.
+TRACE_CONTINUE_INCOMING = False
 
 INSTALLED_APPS = [
     "rest_framework",

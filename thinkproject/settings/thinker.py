@@ -2,3 +2,5 @@
 from thinkproject.settings.base import *  # noqa: F403
 
 ROOT_URLCONF = "thinkproject.urls.thinker"
+
+TRACE_CONTINUE_INCOMING = True

@@ -1,0 +1,53 @@
+"""Errors in the trace: a failing or slow thinker shows in both services' spans and answers 502/504 JSON."""
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from tests.e2e.processes import api_root, by_name, dump, joined, start_api, stack_env, think, thinker_requests
+from tests.stubs import StubServer, json_reply
+
+
+def test_a_subject_that_fails_to_think_is_a_502_and_an_error_in_both_services(stack, trace_agent):
+    response = think(stack, "peace")
+    assert response.status_code == 502
+    assert response.json()["error"] == "thinker_unavailable"
+    spans = trace_agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
+
+    (think_span,) = by_name(spans, "think")
+    assert think_span["error"] == 1
+    assert think_span["meta"]["error.type"].endswith("ThinkingFailed")
+    assert "peace" in think_span["meta"]["error.message"]
+    assert "raise ThinkingFailed" in think_span["meta"]["error.stack"]
+    assert thinker_requests(spans)[0]["error"] == 1, dump(spans)
+    assert api_root(spans)["error"] == 1
+    assert any(s["error"] == 1 and s["name"].startswith("django.view") for s in spans if s["service"] == "thinker-api")
+
+
+def test_the_thinker_answers_a_failure_as_json_without_a_stack_trace(stack):
+    response = requests.get(f"{stack.thinker_url}/?subject=peace", timeout=10)
+    assert response.status_code == 500
+    assert response.json()["error"] == "server_error"
+    assert "Traceback" not in response.text and "ThinkingFailed" not in response.text
+
+
+@pytest.fixture
+def slow_thinker() -> Iterator[StubServer]:
+    stub = StubServer(respond=lambda request: json_reply({"id": 1, "quote": "q", "author": "a", "subject": "s"}, delay_seconds=3)).start()
+    yield stub
+    stub.stop()
+
+
+def test_a_thinker_slower_than_the_timeout_is_a_504_marked_in_the_trace(e2e_logs, redis_url, trace_agent, slow_thinker):
+    common = stack_env(e2e_logs, redis_url, trace_agent.url, THINKER_TIMEOUT_SECONDS="0.3", GUNICORN_WORKERS="1")
+    api_url, api = start_api(e2e_logs, common, slow_thinker.url)
+    try:
+        response = requests.get(f"{api_url}/think/?subject=war", timeout=10)
+    finally:
+        api.stop()
+    assert response.status_code == 504
+    assert response.json() == {"error": "thinker_timeout", "detail": "The thinker did not answer within 0.3 s."}
+    spans = trace_agent.wait_for_trace(response.headers["X-Trace-Id"], lambda spans: bool(by_name(spans, "requests.request")))
+    (hop,) = by_name(spans, "requests.request")
+    assert hop["error"] == 1 and "Timeout" in hop["meta"]["error.type"], dump(spans)
+    assert api_root(spans)["error"] == 1
