@@ -16,9 +16,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# A fresh, git-ignored .env with a random DJANGO_SECRET_KEY; never overwrites one you have.
+# A fresh, git-ignored .env with random secrets; never overwrites one you have.
 .env:
-	sed "s/^DJANGO_SECRET_KEY=.*/DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')/" .env.example > .env
+	sed -e "s/^DJANGO_SECRET_KEY=.*/DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')/" \
+	    -e "s/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(24))')/" \
+	    .env.example > .env
 
 migrate: install .env
 	$(HONCHO) run python manage.py migrate --noinput --settings=$(API_SETTINGS)
@@ -37,8 +39,10 @@ run: migrate
 	@echo
 	$(HONCHO) start
 
+# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL names one (CI sets it).
 test: install
-	$(BIN)/pytest
+	env -u DATABASE_URL $(BIN)/pytest
+	@case "$$DATABASE_URL" in postgres*) echo "== The suite again, on PostgreSQL ($$DATABASE_URL)"; $(BIN)/pytest ;; esac
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

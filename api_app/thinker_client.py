@@ -87,6 +87,12 @@ def fetch_thought(*, subject: str) -> ThoughtData:
     return thought.validated_data
 
 
+def check_thinker() -> None:
+    """Raise unless the thinker answers its liveness check within the timeout."""
+    url = settings.THINKER_URL.rstrip("/") + "/healthz"
+    _session.get(url, timeout=settings.THINKER_TIMEOUT_SECONDS).raise_for_status()
+
+
 def fetch_thoughts(*, subjects: list[str]) -> list[ThoughtData]:
     """The thoughts on `subjects`, in order, fetched concurrently (ddtrace carries the trace into the threads)."""
     if len(subjects) == 1:

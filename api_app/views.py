@@ -1,11 +1,18 @@
 from django.conf import settings
+from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api_app.serializers import ThinkQuerySerializer
-from api_app.thinker_client import fetch_thoughts
+from api_app.thinker_client import check_thinker, fetch_thoughts
+from thinkproject.health import check_database, check_redis, readiness
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness of the API: its database (admin), Redis (memo invalidation) and the thinker answer."""
+    return readiness({"database": check_database, "redis": check_redis, "thinker": check_thinker})
 
 
 class IndexView(APIView):

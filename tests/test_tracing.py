@@ -22,3 +22,19 @@ def test_reads_and_other_spans_are_left_alone():
     DropCachedValues().process_trace([get, other])
     assert get.get_tag("redis.raw_command") == "GET thinker:1:think:war"
     assert other.get_tag("subject") == "war"
+
+
+def request_span(url: str) -> Span:
+    span = Span("django.request", span_type="web")
+    span.set_tag("http.url", url)
+    return span
+
+
+def test_health_check_traces_are_dropped_and_others_kept():
+    from thinkproject.tracing import DropHealthChecks
+
+    drop = DropHealthChecks()
+    assert drop.process_trace([request_span("http://127.0.0.1:5001/healthz")]) is None
+    assert drop.process_trace([request_span("http://api:5000/readyz"), Span("sqlite.query")]) is None
+    kept = [request_span("http://127.0.0.1:5000/think/?subject=healthz")]
+    assert drop.process_trace(kept) == kept

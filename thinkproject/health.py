@@ -1,6 +1,42 @@
+"""Liveness and readiness endpoints for both services (their traces are dropped: thinkproject/tracing.py)."""
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, JsonResponse
+
+HEALTH_PATHS = {"/healthz", "/readyz"}
+
+Check = Callable[[], None]
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def check_redis() -> None:
+    cache.client.get_client(write=False).ping()
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness: the process answers."""
     return JsonResponse({"status": "ok"})
+
+
+def readiness(checks: dict[str, Check]) -> JsonResponse:
+    """200 when every dependency answers, else 503 naming the ones that did not."""
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception as error:  # noqa: BLE001  (any failure means "not ready"; it is reported, not raised)
+            results[name] = f"{type(error).__name__}: {error}"
+    ready = all(result == "ok" for result in results.values())
+    return JsonResponse({"status": "ready" if ready else "unavailable", "checks": results}, status=200 if ready else 503)
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness of the thinker: its database and Redis answer."""
+    return readiness({"database": check_database, "redis": check_redis})

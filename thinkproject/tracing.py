@@ -1,11 +1,14 @@
 """The project's one place for tracing code: what ddtrace-run and tracing.env cannot say."""
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from ddtrace import config
 from ddtrace.propagation.http import HTTPPropagator
 from ddtrace.trace import Span, TraceFilter, tracer
 from django.conf import settings
+
+from thinkproject.health import HEALTH_PATHS
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -34,9 +37,19 @@ class DropCachedValues(TraceFilter):
         return trace
 
 
+class DropHealthChecks(TraceFilter):
+    """Drop the traces of /healthz and /readyz: compose and load balancers poll them every few seconds."""
+
+    def process_trace(self, trace: list[Span]) -> list[Span] | None:
+        for span in trace:
+            if span.name == "django.request" and urlsplit(span.get_tag("http.url") or "").path in HEALTH_PATHS:
+                return None
+        return trace
+
+
 def configure_tracing() -> None:
     """Set up ddtrace's global tracer for this service (called once, when Django loads the apps)."""
-    tracer.configure(trace_processors=[DropCachedValues()])
+    tracer.configure(trace_processors=[DropHealthChecks(), DropCachedValues()])
     # The seed's warning: our trace headers go only to infrastructure we own. ddtrace's requests
     # integration has no per-session switch, so it injects nowhere and the thinker client injects
     # for itself (api_app/thinker_client.py).

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.e2e.processes import Stack, TraceAgent, boot_stack, start_redis, start_trace_agent
+from tests.e2e.processes import Stack, TraceAgent, boot_stack, drop_created_databases, start_redis, start_trace_agent
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -15,8 +15,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def e2e_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("e2e")
+def e2e_logs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Where the processes log; torn down last, so it also drops the PostgreSQL databases the tests made."""
+    yield tmp_path_factory.mktemp("e2e")
+    drop_created_databases()
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
@@ -125,17 +126,19 @@ class TraceAgent:
         )
 
 
-def start_trace_agent(log_dir: Path) -> TraceAgent:
+def start_trace_agent(log_dir: Path, forward_to: str = "") -> TraceAgent:
+    """A test agent on free ports; with `forward_to`, it also forwards what it receives there."""
     port, ui_port = free_port(), free_port()
-    # --agent-url "": the test agent would otherwise forward to DD_TRACE_AGENT_URL, itself included.
+    # An explicit --agent-url: the test agent would otherwise forward to DD_TRACE_AGENT_URL.
     command = [
-        str(BIN / "ddapm-test-agent"), "--agent-url", "",
+        str(BIN / "ddapm-test-agent"), "--agent-url", forward_to,
         "--host", "127.0.0.1", "--port", str(port), "--web-ui-port", str(ui_port),
         "--otlp-http-port", str(free_port()), "--otlp-grpc-port", str(free_port()),
     ]  # fmt: skip
-    process = Process("trace agent", command, dict(os.environ), log_dir / "agent.log").start()
+    process = Process("trace agent", command, dict(os.environ), log_dir / f"agent-{port}.log").start()
     url = f"http://127.0.0.1:{port}"
-    process.wait_ready(http_ok(f"{url}/info"))
+    # /test/traces, not /info: a forwarding test agent relays GET /info downstream as a POST, which fails.
+    process.wait_ready(http_ok(f"{url}/test/traces"))
     return TraceAgent(url=url, web_ui_url=f"http://127.0.0.1:{ui_port}", process=process)
 
 
@@ -201,11 +204,45 @@ def boot_stack(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> 
     return Stack(api_url, thinker_url, api, thinker, redis_url, common)
 
 
+def fresh_database_url(logs: Path) -> str:
+    """A new, empty database: on the PostgreSQL of DATABASE_URL when it names one, else a SQLite file."""
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{logs / f'db-{secrets.token_hex(4)}.sqlite3'}"
+    return create_postgres_database(server, f"thinker_e2e_{secrets.token_hex(4)}")
+
+
+CREATED_DATABASES: list[tuple[str, str]] = []
+
+
+def create_postgres_database(server_url: str, name: str, owner: str | None = None) -> str:
+    """CREATE DATABASE `name` on the server of `server_url` (dropped at the end of the session)."""
+    import psycopg
+
+    parts = urlsplit(server_url)
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if owner and not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [owner]).fetchone():
+            conn.execute(f'CREATE ROLE "{owner}" LOGIN')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' OWNER "{owner}"' if owner else ""))
+    CREATED_DATABASES.append((admin_url, name))
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def drop_created_databases() -> None:
+    import psycopg
+
+    while CREATED_DATABASES:
+        admin_url, name = CREATED_DATABASES.pop()
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def stack_env(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> dict[str, str]:
-    """The settings both services share, with a freshly migrated SQLite database."""
+    """The settings both services share, with a freshly migrated database."""
     env = {
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(32),
-        "DATABASE_URL": f"sqlite:///{logs / f'db-{secrets.token_hex(4)}.sqlite3'}",
+        "DATABASE_URL": fresh_database_url(logs),
         "REDIS_URL": redis_url,
         "DD_TRACE_AGENT_URL": agent_url,
         **extra_env,

@@ -1,0 +1,54 @@
+"""docker-compose.yml as a real Compose implementation reads it (Debian's docker-compose: no engine needed)."""
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+
+# What .env would hold; the values only need to exist for interpolation.
+EXAMPLE_ENV = {
+    "DJANGO_SECRET_KEY": "compose-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "POSTGRES_PASSWORD": "compose-test-password",
+    "DJANGO_SUPERUSER_USERNAME": "admin",
+    "DJANGO_SUPERUSER_PASSWORD": "compose-test-admin-password",
+    "DJANGO_SUPERUSER_EMAIL": "admin@example.com",
+}
+
+
+def compose(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run `docker-compose ARGS` on the repo's file with `env` as its .env file."""
+    executable = shutil.which("docker-compose")
+    assert executable, "the compose tests need Debian's docker-compose (apt-get install docker-compose; .ci/run does)"
+    with tempfile.NamedTemporaryFile("w", suffix=".env") as env_file:
+        env_file.write("".join(f"{key}={value}\n" for key, value in (env if env is not None else EXAMPLE_ENV).items()))
+        env_file.flush()
+        return subprocess.run(
+            [executable, "--project-directory", str(REPO), "--env-file", env_file.name, "-f", str(REPO / "docker-compose.yml"), *args],
+            # Only PATH and HOME: compose prefers the shell's variables to the env file's.
+            env={key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ},
+            capture_output=True, text=True, cwd=REPO, timeout=60,
+        )
+
+
+def compose_config(env: dict[str, str] | None = None) -> dict[str, Any]:
+    """The compose file after validation, interpolation and YAML-anchor merging."""
+    result = compose("config", env=env)
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)
+
+
+def service_environment(service: dict[str, Any]) -> dict[str, str]:
+    """A service's environment as its container gets it: env_file(s) first, then `environment`."""
+    from tests.e2e.processes import read_env_file
+
+    env: dict[str, str] = {}
+    env_files = service.get("env_file", [])
+    for path in [env_files] if isinstance(env_files, str) else env_files:
+        env.update(read_env_file(REPO / path))
+    env.update({key: "" if value is None else str(value) for key, value in service.get("environment", {}).items()})
+    return env

@@ -1,0 +1,136 @@
+"""docker-compose.yml and the Dockerfile, checked without a Docker engine (none runs on CI machines)."""
+import json
+import re
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.compose import EXAMPLE_ENV, REPO, compose, compose_config, service_environment
+
+APP_SERVICES = ("thinker", "api")
+
+
+@pytest.fixture(scope="module")
+def services() -> dict:
+    return compose_config()["services"]
+
+
+def test_the_compose_file_is_valid_for_a_real_compose_implementation():
+    result = compose("config", "--quiet")
+    assert result.returncode == 0, result.stderr
+
+
+def test_compose_refuses_to_start_without_the_secrets():
+    result = compose("config", "--quiet", env={})
+    assert result.returncode != 0
+    assert "in .env" in result.stderr
+
+
+def test_every_dependency_exists_and_is_waited_on_by_its_health(services):
+    for name, service in services.items():
+        for dependency, rule in service.get("depends_on", {}).items():
+            assert dependency in services, f"{name} depends on a missing service {dependency}"
+            if rule["condition"] == "service_completed_successfully":
+                assert services[dependency].get("restart") == "no", f"{dependency} must be a one-shot"
+            else:
+                assert rule["condition"] == "service_healthy", f"{name} -> {dependency}"
+                assert "healthcheck" in services[dependency], f"{dependency} has no healthcheck"
+
+
+def test_every_long_running_service_has_a_healthcheck(services):
+    for name, service in services.items():
+        if service.get("restart") != "no":
+            assert "healthcheck" in service, name
+
+
+def test_the_startup_order_is_db_and_redis_then_thinker_then_api(services):
+    assert {"db", "redis", "migrate"} <= set(services["thinker"]["depends_on"])
+    assert "thinker" in services["api"]["depends_on"]
+    assert "db" in services["migrate"]["depends_on"]
+
+
+def test_the_api_and_the_thinker_are_published_on_5000_and_5001(services):
+    published = {name: [port["published"] for port in services[name]["ports"]] for name in APP_SERVICES}
+    assert published == {"api": [5000], "thinker": [5001]}
+    assert service_environment(services["api"])["PORT"] == "5000"
+    assert service_environment(services["thinker"])["PORT"] == "5001"
+
+
+@pytest.mark.parametrize("variable", ["THINKER_URL", "REDIS_URL", "DATABASE_URL", "DD_TRACE_AGENT_URL"])
+def test_urls_name_services_that_exist(services, variable):
+    for name in APP_SERVICES + ("migrate",):
+        value = service_environment(services[name]).get(variable)
+        if value is not None:
+            host = urlsplit(value).hostname
+            assert host in services, f"{name}: {variable}={value} names no service"
+
+
+def test_the_published_port_is_the_port_the_url_uses(services):
+    thinker_url = urlsplit(service_environment(services["api"])["THINKER_URL"])
+    assert str(thinker_url.port) == service_environment(services["thinker"])["PORT"]
+
+
+def test_unified_service_tagging_matches_the_labels(services):
+    for name in APP_SERVICES:
+        env = service_environment(services[name])
+        labels = services[name]["labels"]
+        assert env["DD_SERVICE"] == labels["com.datadoghq.tags.service"]
+        assert env["DD_ENV"] == labels["com.datadoghq.tags.env"]
+        assert env["DD_VERSION"] == labels["com.datadoghq.tags.version"]
+    assert service_environment(services["api"])["DD_SERVICE"] == "thinker-api"
+    assert service_environment(services["thinker"])["DD_SERVICE"] == "thinker-microservice"
+
+
+def test_secrets_come_from_the_env_file_not_the_repo(services):
+    for name in APP_SERVICES:
+        env = service_environment(services[name])
+        assert env["DJANGO_SECRET_KEY"] == EXAMPLE_ENV["DJANGO_SECRET_KEY"]
+        assert EXAMPLE_ENV["POSTGRES_PASSWORD"] in env["DATABASE_URL"]
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=REPO)
+    assert ignored.returncode == 0, ".env must be git-ignored"
+    example = (REPO / ".env.example").read_text()
+    assert re.search(r"^DJANGO_SECRET_KEY=$", example, re.M) and re.search(r"^POSTGRES_PASSWORD=$", example, re.M)
+
+
+def test_the_real_agent_is_a_profile_with_apm_open_to_the_other_containers(services):
+    datadog = services["datadog"]
+    assert datadog["profiles"] == ["datadog"], "the real agent must not start without its profile"
+    assert datadog["environment"]["DD_APM_ENABLED"] == "true"
+    assert datadog["environment"]["DD_APM_NON_LOCAL_TRAFFIC"] == "true"
+
+
+def test_the_test_agent_forwards_only_when_asked(services):
+    assert services["agent"]["environment"]["DD_AGENT_URL"] == ""
+    forwarding = compose_config({**EXAMPLE_ENV, "TEST_AGENT_FORWARD_URL": "http://datadog:8126"})
+    assert forwarding["services"]["agent"]["environment"]["DD_AGENT_URL"] == "http://datadog:8126"
+
+
+def test_the_dockerfile_runs_the_command_compose_runs():
+    cmd = next(line for line in (REPO / "Dockerfile").read_text().splitlines() if line.startswith("CMD "))
+    dockerfile_command = json.loads(cmd.removeprefix("CMD "))
+    services = compose_config()["services"]
+    for name in APP_SERVICES:
+        assert services[name]["command"] == dockerfile_command
+
+
+def test_the_dockerfile_passes_hadolint():
+    result = subprocess.run([f"{sys.prefix}/bin/hadolint", str(REPO / "Dockerfile")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_image_runs_as_a_non_root_user():
+    users = [line.split()[1] for line in (REPO / "Dockerfile").read_text().splitlines() if line.startswith("USER ")]
+    assert users and users[-1] not in ("root", "0")
+
+
+@pytest.mark.parametrize("https", ["false", "true"])
+def test_check_deploy_has_no_warnings_with_the_compose_environment(https):
+    env = {**service_environment(compose_config()["services"]["api"]), "DJANGO_HTTPS": https, "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env, cwd=REPO, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,112 @@
+"""docker-compose.yml's topology without containers: each app service's own command and environment,
+run as local processes (service host names mapped to loopback), on the real PostgreSQL and Redis."""
+import os
+import secrets
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import requests
+
+from tests.compose import EXAMPLE_ENV, compose_config, service_environment
+from tests.e2e.processes import (
+    BIN,
+    REPO,
+    Process,
+    by_name,
+    create_postgres_database,
+    free_port,
+    http_ok,
+    joined,
+    thinker_requests,
+)
+
+POSTGRES_SERVER = os.environ.get("POSTGRES_TEST_SERVER_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="module")
+def topology(e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[dict[str, str]]:
+    services = compose_config()["services"]
+    ports = {"thinker": free_port(), "api": free_port()}
+    compose_db = urlsplit(service_environment(services["thinker"])["DATABASE_URL"])
+    # The compose database, as a fresh database on the local PostgreSQL, owned by the compose user.
+    database_url = create_postgres_database(
+        POSTGRES_SERVER, f"thinker_topology_{secrets.token_hex(4)}", owner=compose_db.username
+    )
+    local = {
+        "db": urlsplit(database_url).netloc.rpartition("@")[2],
+        "redis": urlsplit(redis_url).netloc,
+        "agent": urlsplit(trace_agent.url).netloc,
+        "thinker": f"127.0.0.1:{ports['thinker']}",
+        "api": f"127.0.0.1:{ports['api']}",
+    }
+
+    def localize(name: str, value: str) -> str:
+        """Point a URL at the local stand-in of the service it names; leave everything else alone."""
+        parts = urlsplit(value)
+        if not parts.scheme or parts.hostname not in local:
+            return value
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = f"{userinfo}@{local[parts.hostname]}" if userinfo else local[parts.hostname]
+        path = urlsplit(database_url).path if parts.hostname == "db" else parts.path
+        return urlunsplit(parts._replace(netloc=netloc, path=path))
+
+    def environment(name: str) -> dict[str, str]:
+        env = {key: localize(name, value) for key, value in service_environment(services[name]).items()}
+        if name in ports:
+            env.update(PORT=str(ports[name]), HOST="127.0.0.1")
+        return {"PATH": f"{BIN}:{os.environ['PATH']}", "HOME": os.environ.get("HOME", "/tmp"), **env}
+
+    # The image's build step (Dockerfile), then the one-shot `migrate` service.
+    for command in (
+        ["python", "manage.py", "collectstatic", "--noinput", "-v0", "--settings=thinkproject.settings.api"],
+        services["migrate"]["command"],
+    ):
+        step = subprocess.run(command, env=environment("migrate"), cwd=REPO, capture_output=True, text=True)
+        assert step.returncode == 0, step.stderr
+
+    started = []
+    try:
+        for name in ("thinker", "api"):  # depends_on order
+            process = Process(f"compose-{name}", services[name]["command"], environment(name), e2e_logs / f"compose-{name}.log")
+            started.append(process.start())
+            process.wait_ready(http_ok(f"http://{local[name]}/readyz"))
+        yield {"api_url": f"http://{local['api']}", "thinker_url": f"http://{local['thinker']}", "database_url": database_url}
+    finally:
+        for process in reversed(started):
+            process.stop()
+
+
+@pytest.mark.parametrize(("subject", "author"), [("war", "Agatha Christie"), ("mankind", "Oscar Wilde"), ("art", "The Machine")])
+def test_the_compose_stack_answers_the_seeds_curls(topology, subject, author):
+    response = requests.get(f"{topology['api_url']}/think/", params={"subject": subject}, timeout=10)
+    assert response.status_code == 200
+    assert response.json()["author"] == author
+
+
+def test_the_compose_stack_makes_one_trace_on_postgresql_tagged_with_its_environment(topology, trace_agent, redis_url):
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    response = requests.get(f"{topology['api_url']}/think/", params={"subject": "music"}, timeout=10)
+    spans = trace_agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
+    assert {span["service"] for span in spans} >= {"thinker-api", "thinker-microservice"}
+    assert thinker_requests(spans)[0]["parent_id"] == by_name(spans, "requests.request")[0]["span_id"]
+    assert any("thinker_app_thought" in span["resource"] for span in by_name(spans, "postgres.query"))
+    assert {span["meta"].get("env") for span in spans} == {"docker"}
+
+
+def test_the_one_shot_migration_created_the_admin_user_from_the_environment(topology):
+    import psycopg
+
+    with psycopg.connect(topology["database_url"]) as conn:
+        row = conn.execute("SELECT is_superuser FROM auth_user WHERE username = %s", [EXAMPLE_ENV["DJANGO_SUPERUSER_USERNAME"]]).fetchone()
+    assert row == (True,)
+
+
+def test_the_admin_is_served_with_its_static_files(topology):
+    assert requests.get(f"{topology['api_url']}/admin/login/", timeout=10).status_code == 200
+    css = requests.get(f"{topology['api_url']}/static/admin/css/base.css", timeout=10)
+    assert css.status_code == 200 and "text/css" in css.headers["Content-Type"]
