@@ -277,6 +277,11 @@ def thinker_requests(spans: list[Span]) -> list[Span]:
     return [span for span in by_name(spans, "django.request") if span["service"] == "thinker-microservice"]
 
 
+def database_spans(spans: list[Span]) -> list[Span]:
+    """sqlite.query or postgres.query, whichever database the stack runs on."""
+    return [span for span in spans if span.get("type") == "sql"]
+
+
 def api_root(spans: list[Span]) -> Span:
     (root,) = [span for span in by_name(spans, "django.request") if span["service"] == "thinker-api"]
     return root

@@ -1,7 +1,7 @@
 """The seed workshop's curls against the real system, and the one trace each makes."""
 import pytest
 
-from tests.e2e.processes import SERVICES, by_name, dump, joined, think, thinker_requests
+from tests.e2e.processes import SERVICES, by_name, database_spans, dump, joined, think, thinker_requests
 
 @pytest.mark.parametrize(
     ("subject", "thought_id", "author"),
@@ -36,8 +36,7 @@ def test_a_miss_is_one_trace_from_the_api_through_the_thinker_to_the_database(st
     (think_span,) = by_name(spans, "think")
     assert think_span["meta"]["subject"] == "war"
     assert think_span["meta"]["think.cache_hit"] == "false"
-    queries = by_name(spans, "sqlite.query")
-    assert any("thinker_app_thought" in span["resource"] for span in queries), dump(spans)
+    assert any("thinker_app_thought" in span["resource"] for span in database_spans(spans)), dump(spans)
     redis_commands = [span["resource"] for span in by_name(spans, "redis.command")]
     assert redis_commands == ["GET", "SET"]
     assert all(span["meta"]["redis.raw_command"] in ("GET thinker:1:think:war", "SET thinker:1:think:war ?")
@@ -52,7 +51,7 @@ def test_a_hit_within_the_ttl_is_one_trace_with_redis_and_no_database(stack, tra
 
     (think_span,) = by_name(spans, "think")
     assert think_span["meta"]["think.cache_hit"] == "true"
-    assert by_name(spans, "sqlite.query") == []
+    assert database_spans(spans) == []
     assert [span["resource"] for span in by_name(spans, "redis.command")] == ["GET"]
 
 
