@@ -6,12 +6,14 @@ warning per REDIS_WARNING_INTERVAL_SECONDS instead of one per request.
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django_redis.exceptions import ConnectionInterrupted
-from redis.exceptions import RedisError
+from redis.exceptions import LockError, RedisError
+from redis.lock import Lock
 
 logger = logging.getLogger(__name__)
 
@@ -73,3 +75,64 @@ def forget_thoughts(*, subjects: set[str]) -> None:
         cache.delete_many([thought_key(subject) for subject in sorted(subjects)])
     except _REDIS_ERRORS as error:
         warn_redis_unavailable("DEL", error)
+
+
+@dataclass
+class Claim:
+    """Who computes a memo: `leader` computes (and releases); the others wait for its answer."""
+
+    leader: bool
+    lock: Lock | None = None
+
+    def release(self) -> None:
+        if self.lock is None:
+            return
+        try:
+            self.lock.release()
+        except LockError:
+            pass  # it expired first: a waiter may already be computing, which is the designed fallback
+        except _REDIS_ERRORS as error:
+            warn_redis_unavailable("DEL", error)
+
+
+def lock_key(key: str) -> str:
+    return f"{key}:lock"
+
+
+def memo_claim(key: str) -> Claim:
+    """Single flight across processes: SET NX on `key`'s lock, expiring after THINK_LOCK_TIMEOUT_SECONDS.
+
+    Without Redis there is nothing to coordinate on, so every caller leads.
+    """
+    try:
+        lock = cache.lock(lock_key(key), timeout=settings.THINK_LOCK_TIMEOUT_SECONDS, thread_local=False)
+        if lock.acquire(blocking=False):
+            return Claim(leader=True, lock=lock)
+        return Claim(leader=False)
+    except _REDIS_ERRORS as error:
+        warn_redis_unavailable("SET NX", error)
+        return Claim(leader=True)
+
+
+def memo_wait(key: str) -> Any | None:
+    """Wait for the leader's value; None once its lock is gone without one (it failed or died) or on timeout.
+
+    One MGET (value and lock) per poll, backing off from 10 ms to 100 ms.
+    """
+    client = cache.client.get_client(write=False)
+    value_key, held_key = cache.make_key(key), cache.make_key(lock_key(key))
+    deadline = time.monotonic() + settings.THINK_LOCK_TIMEOUT_SECONDS
+    pause = 0.01
+    while time.monotonic() < deadline:
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+        try:
+            raw_value, held = client.mget(value_key, held_key)
+        except _REDIS_ERRORS as error:
+            warn_redis_unavailable("MGET", error)
+            return None
+        if raw_value is not None:
+            return cache.client.decode(raw_value)
+        if held is None:
+            return None
+    return None

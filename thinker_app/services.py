@@ -5,7 +5,7 @@ from typing import TypedDict
 from ddtrace.trace import tracer
 from django.conf import settings
 
-from thinker_app.memo import memo_get, memo_set, thought_key
+from thinker_app.memo import memo_claim, memo_get, memo_set, memo_wait, thought_key
 from thinker_app.models import Thought
 from thinker_app.selectors import thought_get
 
@@ -36,20 +36,37 @@ def default_thought(*, subject: str) -> ThoughtData:
 
 
 def think(*, subject: str) -> ThoughtData:
-    """The thought on `subject`: from the Redis memo, else after a pause and a database lookup."""
+    """The thought on `subject`: from the Redis memo, else after a pause and a database lookup.
+
+    Concurrent misses on one subject think once (single flight through a Redis lock): the others
+    wait for that answer, and think for themselves only if it never comes.
+    """
     with tracer.trace("think") as span:
         span.set_tag("subject", subject)
         key = thought_key(subject)
         cached = memo_get(key)
+        claim = None
+        if cached is None:
+            claim = memo_claim(key)
+            if not claim.leader:
+                cached = memo_wait(key)
+                span.set_tag("think.coalesced", "true" if cached is not None else "false")
         span.set_tag("think.cache_hit", "true" if cached is not None else "false")
         if cached is not None:
             return cached
-        sleep(settings.THINK_DELAY_SECONDS)
-        if subject in settings.THINK_FAIL_SUBJECTS:
-            raise ThinkingFailed(f"Thinking about {subject!r} failed on purpose (THINK_FAIL_SUBJECTS).")
-        thought = thought_get(subject=subject)
-        data = thought_data(thought) if thought else default_thought(subject=subject)
-        memo_set(key, data)
+        try:
+            data = _think_uncached(subject)
+            memo_set(key, data)
+        finally:
+            if claim is not None:
+                claim.release()
         logger.info("Thought about %r (%s); memoized for %d s", subject, data["author"], settings.THINK_CACHE_TTL_SECONDS)
         return data
 
+
+def _think_uncached(subject: str) -> ThoughtData:
+    sleep(settings.THINK_DELAY_SECONDS)
+    if subject in settings.THINK_FAIL_SUBJECTS:
+        raise ThinkingFailed(f"Thinking about {subject!r} failed on purpose (THINK_FAIL_SUBJECTS).")
+    thought = thought_get(subject=subject)
+    return thought_data(thought) if thought else default_thought(subject=subject)

@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from thinker_app import services
-from thinker_app.memo import thought_key
+from thinker_app.memo import lock_key, thought_key
 from thinker_app.models import Thought
 from thinker_app.services import DEFAULT_AUTHOR, DEFAULT_QUOTE, think
 
@@ -53,11 +53,14 @@ def test_second_call_within_ttl_is_served_from_cache(pauses, redis_commands, dja
     assert [command[0] for command in redis_commands] == ["GET"]
 
 
-def test_a_miss_costs_one_get_and_one_set_with_the_ttl(pauses, redis_commands, settings):
+def test_a_miss_claims_the_lock_sets_the_value_with_the_ttl_and_releases(pauses, redis_commands, settings):
     settings.THINK_CACHE_TTL_SECONDS = 30
     think(subject="music")
-    assert [command[0] for command in redis_commands] == ["GET", "SET"]
+    assert [command[0] for command in redis_commands] == ["GET", "SET", "SET", "EVALSHA"]
+    lock_set = redis_commands[1]
+    assert lock_set[1].endswith("think:music:lock") and "nx" in [str(arg).lower() for arg in lock_set]
     assert 0 < cache.ttl(thought_key("music")) <= 30
+    assert not cache.has_key(lock_key(thought_key("music")))
 
 
 def test_unknown_subject_gets_the_default_thought_and_saves_nothing(pauses):

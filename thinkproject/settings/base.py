@@ -41,6 +41,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A dead or slow database must cost a request seconds, not a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 3),
+        options=f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT_MS', 5000)}",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -64,6 +70,8 @@ THINK_DELAY_SECONDS = env_float("THINK_DELAY_SECONDS", 0.5)
 # Fault injection, like the seed's `peace` and `art`: thinking about these subjects raises.
 THINK_FAIL_SUBJECTS = set(env_list("THINK_FAIL_SUBJECTS", []))
 THINK_CACHE_TTL_SECONDS = env_int("THINK_CACHE_TTL_SECONDS", 30)
+# Single flight: how long a miss holds its Redis lock, and the longest others wait for its answer.
+THINK_LOCK_TIMEOUT_SECONDS = env_float("THINK_LOCK_TIMEOUT_SECONDS", 5.0)
 # How often, at most, a process logs that Redis is unreachable (one line per interval, not per request).
 REDIS_WARNING_INTERVAL_SECONDS = env_float("REDIS_WARNING_INTERVAL_SECONDS", 60.0)
 

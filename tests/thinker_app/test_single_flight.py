@@ -1,0 +1,57 @@
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.cache import cache
+from django.db import connections
+
+from thinker_app import services
+from thinker_app.memo import lock_key, thought_key
+from thinker_app.services import think
+
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("clean_memo")]
+
+
+@pytest.fixture
+def pauses(monkeypatch: pytest.MonkeyPatch, settings) -> list[float]:
+    settings.THINK_DELAY_SECONDS = 0.3
+    taken: list[float] = []
+    real_sleep = services.sleep
+
+    def spy(seconds: float) -> None:
+        taken.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(services, "sleep", spy)
+    return taken
+
+
+def think_in_thread(subject: str) -> dict:
+    try:
+        return think(subject=subject)
+    finally:
+        connections.close_all()
+
+
+def test_concurrent_misses_on_one_subject_think_once(pauses):
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(think_in_thread, ["war"] * 12))
+    assert pauses == [0.3]
+    assert {answer["author"] for answer in answers} == {"Agatha Christie"}
+    assert not cache.has_key(lock_key(thought_key("war")))
+
+
+def test_concurrent_misses_on_different_subjects_do_not_wait_for_each_other(pauses):
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        answers = list(pool.map(think_in_thread, ["war", "music", "work"]))
+    assert len(pauses) == 3
+    assert [answer["subject"] for answer in answers] == ["war", "music", "work"]
+
+
+def test_a_waiter_thinks_for_itself_when_the_lock_holder_died(pauses, settings):
+    settings.THINK_LOCK_TIMEOUT_SECONDS = 2
+    # A holder that took the lock and died: its lock expires after 0.3 s, with no value written.
+    dead_holder = cache.lock(lock_key(thought_key("war")), timeout=0.3, thread_local=False)
+    assert dead_holder.acquire(blocking=False)
+
+    assert think(subject="war")["author"] == "Agatha Christie"
+    assert pauses == [0.3]
