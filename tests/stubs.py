@@ -1,5 +1,6 @@
 """A real local HTTP server whose answers a test chooses, and which records what it received."""
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -69,3 +70,106 @@ class StubServer:
 
 def json_reply(data: object, status: int = 200, delay_seconds: float = 0.0) -> Reply:
     return Reply(status=status, body=json.dumps(data).encode(), delay_seconds=delay_seconds)
+
+
+class TcpProxy:
+    """A TCP relay to a real server that a test can cut, black-hole and restore, on one fixed port.
+
+    cut(): nothing listens, as when the server is stopped (connection refused).
+    blackhole(): connections are accepted and never answered, as with a hung server or a dropped route.
+    restore(): relays again. Existing connections are closed on every change, as a restart would.
+    """
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.mode = "forward"
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._listener: socket.socket | None = None
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+
+    def start(self) -> "TcpProxy":
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+        return self
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # the listener was closed
+            if self.mode == "cut":
+                client.close()
+                return
+            with self._lock:
+                self._sockets.append(client)
+            if self.mode == "blackhole":
+                continue  # held open, never read, never answered
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._sockets.append(upstream)
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def _drop_connections(self) -> None:
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+
+    def cut(self) -> None:
+        self.mode = "cut"
+        if self._listener is not None:
+            # shutdown() first: on Linux, close() alone does not wake the thread blocked in accept().
+            try:
+                self._listener.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            self._listener.close()
+            self._listener = None
+        self._drop_connections()
+
+    def blackhole(self) -> None:
+        self._drop_connections()
+        self.mode = "blackhole"
+        if self._listener is None:
+            self.start()
+
+    def restore(self) -> None:
+        self._drop_connections()
+        self.mode = "forward"
+        if self._listener is None:
+            self.start()
+
+    def stop(self) -> None:
+        self.cut()

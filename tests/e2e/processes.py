@@ -213,6 +213,8 @@ def fresh_database_url(logs: Path) -> str:
 
 
 CREATED_DATABASES: list[tuple[str, str]] = []
+# A PostgreSQL server for the tests that need one whatever DATABASE_URL says (compose topology, faults).
+POSTGRES_SERVER = os.environ.get("POSTGRES_TEST_SERVER_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 
 def create_postgres_database(server_url: str, name: str, owner: str | None = None) -> str:
@@ -242,7 +244,7 @@ def stack_env(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> d
     """The settings both services share, with a freshly migrated database."""
     env = {
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(32),
-        "DATABASE_URL": fresh_database_url(logs),
+        "DATABASE_URL": extra_env.pop("DATABASE_URL", None) or fresh_database_url(logs),
         "REDIS_URL": redis_url,
         "DD_TRACE_AGENT_URL": agent_url,
         **extra_env,

@@ -13,6 +13,7 @@ import requests
 from tests.compose import EXAMPLE_ENV, compose_config, service_environment
 from tests.e2e.processes import (
     BIN,
+    POSTGRES_SERVER,
     REPO,
     Process,
     by_name,
@@ -22,8 +23,6 @@ from tests.e2e.processes import (
     joined,
     thinker_requests,
 )
-
-POSTGRES_SERVER = os.environ.get("POSTGRES_TEST_SERVER_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture(scope="module")

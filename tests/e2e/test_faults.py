@@ -1,0 +1,144 @@
+"""Faults against real processes: a dependency goes away, the system answers honestly and recovers by itself.
+
+PostgreSQL and Redis sit behind TcpProxy (cut = a stopped server, blackhole = a hung one); the thinker
+and the trace agent are really stopped and started again on the same ports.
+"""
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import redis
+import requests
+
+from tests.e2e.processes import (
+    POSTGRES_SERVER,
+    Stack,
+    TraceAgent,
+    boot_stack,
+    by_name,
+    create_postgres_database,
+    http_ok,
+    joined,
+    start_trace_agent,
+    think,
+)
+from tests.stubs import TcpProxy
+
+
+@dataclass
+class FaultyStack:
+    stack: Stack
+    database: TcpProxy
+    redis: TcpProxy
+    agent: TraceAgent
+
+
+@pytest.fixture(scope="module")
+def faulty(e2e_logs: Path, redis_url: str) -> Iterator[FaultyStack]:
+    database_url = urlsplit(create_postgres_database(POSTGRES_SERVER, f"thinker_faults_{secrets.token_hex(4)}"))
+    database = TcpProxy(database_url.hostname, database_url.port).start()
+    redis_server = urlsplit(redis_url)
+    redis_proxy = TcpProxy(redis_server.hostname, redis_server.port).start()
+    agent = start_trace_agent(e2e_logs)
+    stack = boot_stack(
+        e2e_logs,
+        f"redis://127.0.0.1:{redis_proxy.port}/1",  # its own Redis database: flushing it touches no other test
+        agent.url,
+        DATABASE_URL=urlunsplit(database_url._replace(netloc=f"{database_url.username}@127.0.0.1:{database.port}")),
+        DATABASE_CONNECT_TIMEOUT_SECONDS="2",
+        THINK_DELAY_SECONDS="0.2",
+        THINKER_TIMEOUT_SECONDS="4",
+        GUNICORN_WORKERS="1",
+    )
+    yield FaultyStack(stack, database, redis_proxy, agent)
+    stack.api.stop()
+    stack.thinker.stop()
+    agent.process.stop()
+    database.stop()
+    redis_proxy.stop()
+
+
+def fresh_subject(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(3)}"
+
+
+def thinker_get(faulty: FaultyStack, subject: str) -> requests.Response:
+    return requests.get(f"{faulty.stack.thinker_url}/", params={"subject": subject}, timeout=15)
+
+
+def test_thinker_stopped_is_a_502_and_the_api_answers_again_once_it_is_back(faulty):
+    api_pid = faulty.stack.api.popen.pid
+    faulty.stack.thinker.stop()
+    try:
+        response = think(faulty.stack, "war")
+        assert response.status_code == 502
+        assert response.json()["error"] == "thinker_unavailable"
+    finally:
+        faulty.stack.thinker.start().wait_ready(http_ok(f"{faulty.stack.thinker_url}/healthz"))
+    response = think(faulty.stack, "war")
+    assert response.status_code == 200
+    assert response.json()["author"] == "Agatha Christie"
+    assert faulty.stack.api.popen.pid == api_pid, "the API recovered without a restart"
+
+
+def test_redis_stopped_answers_from_the_database_warns_once_and_memoizes_again_when_back(faulty):
+    log_before = len(faulty.stack.thinker.log())
+    faulty.redis.cut()
+    try:
+        statuses = [think(faulty.stack, subject).status_code for subject in ["war", "music", "war", "art", "war"]]
+        assert statuses == [200] * 5
+        assert faulty.stack.thinker.log()[log_before:].count("Redis unreachable") == 1
+    finally:
+        faulty.redis.restore()
+    subject = fresh_subject("memo")
+    assert think(faulty.stack, subject).status_code == 200
+    spans = faulty.agent.wait_for_trace(think(faulty.stack, subject).headers["X-Trace-Id"], joined(thinker_calls=1))
+    assert by_name(spans, "think")[0]["meta"]["think.cache_hit"] == "true"
+
+
+def test_redis_that_never_answers_costs_a_timeout_not_a_hung_worker(faulty):
+    faulty.redis.blackhole()
+    try:
+        response = think(faulty.stack, fresh_subject("hung-redis"))
+        assert response.status_code == 200
+        assert response.json()["author"] == "The Machine"
+    finally:
+        faulty.redis.restore()
+
+
+def test_database_unreachable_is_a_503_from_the_thinker_and_a_502_from_the_api_then_recovers(faulty):
+    faulty.database.cut()
+    try:
+        direct = thinker_get(faulty, fresh_subject("no-db"))
+        assert direct.status_code == 503
+        assert direct.json()["error"] == "database_unavailable"
+        assert think(faulty.stack, fresh_subject("no-db")).status_code == 502
+    finally:
+        faulty.database.restore()
+    response = think(faulty.stack, "mankind")
+    assert response.status_code == 200
+    assert response.json()["author"] == "Oscar Wilde"
+
+
+def test_a_database_that_never_answers_is_a_bounded_503(faulty):
+    faulty.database.blackhole()
+    try:
+        response = thinker_get(faulty, fresh_subject("hung-db"))
+        assert response.status_code == 503
+    finally:
+        faulty.database.restore()
+    assert thinker_get(faulty, fresh_subject("db-back")).status_code == 200
+
+
+def test_trace_agent_stopped_fails_no_request_and_tracing_resumes_when_it_returns(faulty):
+    faulty.agent.process.stop()
+    try:
+        statuses = [think(faulty.stack, fresh_subject("no-agent")).status_code for _ in range(5)]
+        assert statuses == [200] * 5
+    finally:
+        faulty.agent.process.start().wait_ready(http_ok(f"{faulty.agent.url}/test/traces"))
+    response = think(faulty.stack, fresh_subject("agent-back"))
+    faulty.agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1), timeout=30)
