@@ -41,3 +41,29 @@ def stub_thinker(settings) -> Iterator["StubServer"]:
     settings.THINKER_URL = stub.url
     yield stub
     stub.stop()
+
+
+def closed_port() -> int:
+    """A local port where nothing listens (connections are refused)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_down(clean_memo: None) -> Iterator[None]:
+    """The cache points at a port where nothing listens, for the test only (clean_memo runs after)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    from thinker_app import memo
+
+    dead = {"default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}}
+    limiter, memo.warn_redis_unavailable = memo.warn_redis_unavailable, memo._RateLimitedWarning()
+    try:
+        with override_settings(CACHES=dead):
+            yield
+    finally:
+        memo.warn_redis_unavailable = limiter

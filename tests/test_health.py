@@ -1,21 +1,9 @@
-import socket
-
 import pytest
 
+from tests.conftest import closed_port
 from tests.stubs import json_reply
 
 pytestmark = pytest.mark.django_db
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def redis_down(settings) -> None:
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}}
 
 
 @pytest.mark.urls("thinkproject.urls.thinker")

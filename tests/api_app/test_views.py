@@ -1,8 +1,8 @@
 import logging
-import socket
 
 import pytest
 
+from tests.conftest import closed_port
 from tests.stubs import Reply, json_reply
 
 
@@ -52,9 +52,7 @@ def test_bad_input_is_a_400_naming_the_problem_and_never_reaches_the_thinker(cli
 
 
 def test_an_unreachable_thinker_is_a_502_with_a_log_line(client, settings, caplog):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        settings.THINKER_URL = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    settings.THINKER_URL = f"http://127.0.0.1:{closed_port()}"
     with caplog.at_level(logging.WARNING, logger="api_app.thinker_client"):
         response = client.get("/think/", {"subject": "war"})
     assert response.status_code == 502

@@ -86,13 +86,8 @@ def test_the_memo_is_forgotten_only_once_the_edit_commits(admin_client, django_c
     assert think(subject="war")["quote"] == "Later."
 
 
-def test_an_admin_edit_while_redis_is_down_is_saved_not_lost(admin_client, settings, django_capture_on_commit_callbacks):
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{port}/0"}}
+@pytest.mark.usefixtures("redis_down")
+def test_an_admin_edit_while_redis_is_down_is_saved_not_lost(admin_client, django_capture_on_commit_callbacks):
     war = Thought.objects.get(subject="war")
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,26 +1,11 @@
 import logging
-import socket
 
 import pytest
 
-from thinker_app import memo
 from thinker_app.memo import _RateLimitedWarning, forget_thoughts, memo_get, memo_set, thought_key
 from thinker_app.services import think
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_memo")]
-
-
-@pytest.fixture
-def redis_down(clean_memo, settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point the cache at a local port where nothing listens, with a fresh warning limiter."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings.CACHES = {
-        "default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{port}/0"},
-    }
-    settings.THINK_DELAY_SECONDS = 0
-    monkeypatch.setattr(memo, "warn_redis_unavailable", _RateLimitedWarning())
 
 
 def test_memo_round_trips_json_data():
@@ -37,13 +22,15 @@ def test_forget_thoughts_drops_only_the_named_subjects():
 
 
 @pytest.mark.usefixtures("redis_down")
-def test_without_redis_think_still_answers_from_the_database():
+def test_without_redis_think_still_answers_from_the_database(settings):
+    settings.THINK_DELAY_SECONDS = 0
     assert think(subject="war")["author"] == "Agatha Christie"
     assert think(subject="war")["author"] == "Agatha Christie"
 
 
 @pytest.mark.usefixtures("redis_down")
-def test_without_redis_one_warning_is_logged_per_interval_not_per_request(caplog):
+def test_without_redis_one_warning_is_logged_per_interval_not_per_request(caplog, settings):
+    settings.THINK_DELAY_SECONDS = 0
     with caplog.at_level(logging.WARNING, logger="thinker_app.memo"):
         for _ in range(3):
             think(subject="war")
