@@ -13,6 +13,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = 5
+# gunicorn's largest request line: ten 32-character subjects fit many times over. Longer lines get
+# gunicorn's own 414 before Django runs.
+limit_request_line = 8190
 accesslog = "-"
 errorlog = "-"
 # A forwarded proxy header is only trusted from the local machine (gunicorn's default).

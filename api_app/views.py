@@ -1,12 +1,17 @@
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api_app.serializers import ThinkQuerySerializer
+from api_app.serializers import MAX_SUBJECTS, ThinkQuerySerializer
 from api_app.thinker_client import check_thinker, fetch_thoughts
+from thinker_app.models import SUBJECT_MAX_LENGTH
+from thinker_app.serializers import ThoughtSerializer
+from thinkproject.errors import ErrorSerializer, ValidationErrorSerializer
 from thinkproject.health import check_database, check_redis, readiness
 
 
@@ -18,11 +23,13 @@ def readyz(request: HttpRequest) -> JsonResponse:
 class IndexView(APIView):
     """GET /: where things are."""
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         return Response(
             {
                 "think": request.build_absolute_uri(reverse("think")) + "?subject=war",
                 "admin": request.build_absolute_uri(reverse("admin:index")),
+                "schema": request.build_absolute_uri(reverse("schema")),
                 "traces": settings.TRACE_UI_URL,
             }
         )
@@ -31,6 +38,31 @@ class IndexView(APIView):
 class ThinkView(APIView):
     """GET /think/?subject=war: one thought; several ?subject= give a list in the order asked."""
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "subject",
+                {"type": "array", "minItems": 1, "maxItems": MAX_SUBJECTS,
+                 "items": {"type": "string", "minLength": 1, "maxLength": SUBJECT_MAX_LENGTH}},
+                OpenApiParameter.QUERY,
+                required=True,
+                explode=True,
+                style="form",
+                description="What to think about; repeat it (up to 10) for several thoughts.",
+            )
+        ],
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="ThoughtOrThoughts",
+                serializers=[ThoughtSerializer, ThoughtSerializer(many=True)],
+                resource_type_field_name=None,
+                many=False,
+            ),
+            400: OpenApiResponse(ValidationErrorSerializer, description="Missing, blank, too long or too many subjects."),
+            502: OpenApiResponse(ErrorSerializer, description="The thinker failed or could not be reached."),
+            504: OpenApiResponse(ErrorSerializer, description="The thinker did not answer within THINKER_TIMEOUT_SECONDS."),
+        },
+    )
     def get(self, request: Request) -> Response:
         query = ThinkQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

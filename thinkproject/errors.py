@@ -2,15 +2,27 @@
 import logging
 from typing import Any
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
 
 SERVER_ERROR_DETAIL = "The server failed to answer; the error is in the logs and the trace."
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The error shape of both services (documented in their OpenAPI schemas)."""
+
+    error = serializers.CharField(help_text="A stable code, e.g. thinker_unavailable.")
+    detail = serializers.CharField(help_text="What went wrong, in a sentence.")
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    fields = serializers.DictField(help_text="DRF's field errors: field name (and list index) to messages.")
 
 
 def _first_message(errors: Any, path: str = "") -> str:
@@ -33,6 +45,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         # Not an API exception. The stack goes to the log and, via the view's span, to the trace;
         # never into the response, whatever DEBUG says.
+        if isinstance(exc, SuspiciousOperation):  # e.g. more query parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS
+            return Response({"error": "bad_request", "detail": str(exc)}, status=400)
         if isinstance(exc, (OperationalError, InterfaceError)):
             logger.error("Database unavailable: %s", exc)
             return Response(
@@ -53,6 +67,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 def json_error(status: int, code: str, detail: str) -> JsonResponse:
     return JsonResponse({"error": code, "detail": detail}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return json_error(400, "bad_request", str(exception) if exception else "Bad request.")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return json_error(403, "forbidden", "You may not do that.")
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

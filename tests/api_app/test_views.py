@@ -97,6 +97,7 @@ def test_the_index_links_think_the_admin_and_the_traces(client, settings):
     assert body == {
         "think": "http://testserver/think/?subject=war",
         "admin": "http://testserver/admin/",
+        "schema": "http://testserver/api/schema/",
         "traces": "http://127.0.0.1:8080",
     }
 

@@ -1,7 +1,7 @@
 """The public Think API (service thinker-api, port 5000); it also serves the admin."""
 from thinkproject.env import env_float, env_str
 from thinkproject.settings.base import *  # noqa: F403
-from thinkproject.settings.base import INSTALLED_APPS
+from thinkproject.settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS
 
 ROOT_URLCONF = "thinkproject.urls.api"
 
@@ -26,6 +26,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+SPECTACULAR_SETTINGS = {
+    **SPECTACULAR_SETTINGS,
+    "TITLE": "Think API",
+    "DESCRIPTION": "The public API of the distributed-tracing workshop: a thought on a subject, asked of the thinker.",
+}
 
 THINKER_URL = env_str("THINKER_URL", "http://127.0.0.1:5001")
 THINKER_TIMEOUT_SECONDS = env_float("THINKER_TIMEOUT_SECONDS", 2.0)

@@ -83,6 +83,7 @@ TRACE_CONTINUE_INCOMING = False
 
 INSTALLED_APPS = [
     "rest_framework",
+    "drf_spectacular",
     "thinker_app",
 ]
 MIDDLEWARE: list[str] = []
@@ -109,6 +110,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "thinkproject.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
 }
 
 LANGUAGE_CODE = "en-us"
