@@ -4,6 +4,7 @@ A dead Redis must not fail a request: reads miss, writes are dropped, and the pr
 warning per REDIS_WARNING_INTERVAL_SECONDS instead of one per request.
 """
 import logging
+import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -12,8 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django_redis.exceptions import ConnectionInterrupted
-from redis.exceptions import LockError, RedisError
-from redis.lock import Lock
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -77,22 +77,27 @@ def forget_thoughts(*, subjects: set[str]) -> None:
         warn_redis_unavailable("DEL", error)
 
 
+# Delete the lock only if it is still ours (it may have expired and been taken by another).
+# EVAL, not redis-py's Lock: its EVALSHA fails with NOSCRIPT on every fresh Redis, an error span
+# on the first miss of each process.
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+
+
 @dataclass
 class Claim:
-    """Who computes a memo: `leader` computes (and releases); the others wait for its answer."""
+    """Who computes a memo: the `leader` computes (and releases); the others wait for its answer."""
 
     leader: bool
-    lock: Lock | None = None
+    lock: str | None = None
+    token: str | None = None
 
     def release(self) -> None:
         if self.lock is None:
             return
         try:
-            self.lock.release()
-        except LockError:
-            pass  # it expired first: a waiter may already be computing, which is the designed fallback
+            cache.client.get_client(write=True).eval(_RELEASE, 1, self.lock, self.token)
         except _REDIS_ERRORS as error:
-            warn_redis_unavailable("DEL", error)
+            warn_redis_unavailable("EVAL", error)
 
 
 def lock_key(key: str) -> str:
@@ -104,14 +109,15 @@ def memo_claim(key: str) -> Claim:
 
     Without Redis there is nothing to coordinate on, so every caller leads.
     """
+    lock, token = cache.make_key(lock_key(key)), secrets.token_hex(8)
     try:
-        lock = cache.lock(lock_key(key), timeout=settings.THINK_LOCK_TIMEOUT_SECONDS, thread_local=False)
-        if lock.acquire(blocking=False):
-            return Claim(leader=True, lock=lock)
-        return Claim(leader=False)
+        claimed = cache.client.get_client(write=True).set(
+            lock, token, nx=True, px=int(settings.THINK_LOCK_TIMEOUT_SECONDS * 1000)
+        )
     except _REDIS_ERRORS as error:
         warn_redis_unavailable("SET NX", error)
         return Claim(leader=True)
+    return Claim(leader=True, lock=lock, token=token) if claimed else Claim(leader=False)
 
 
 def memo_wait(key: str) -> Any | None:

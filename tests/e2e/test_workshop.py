@@ -40,7 +40,8 @@ def test_a_miss_is_one_trace_from_the_api_through_the_thinker_to_the_database(st
     # Look up, claim the single-flight lock, memoize, release; no value shows in a tag.
     commands = [span["meta"]["redis.raw_command"] for span in by_name(spans, "redis.command")]
     assert commands[:3] == ["GET thinker:1:think:war", "SET thinker:1:think:war:lock ?", "SET thinker:1:think:war ?"]
-    assert len(commands) == 4 and commands[3].startswith("EVALSHA ")
+    assert len(commands) == 4 and commands[3].startswith("EVAL ")
+    assert not any(span["error"] for span in spans), "a healthy miss has no error span"
 
 
 @pytest.mark.usefixtures("fresh_memo")

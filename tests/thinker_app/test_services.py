@@ -56,7 +56,7 @@ def test_second_call_within_ttl_is_served_from_cache(pauses, redis_commands, dja
 def test_a_miss_claims_the_lock_sets_the_value_with_the_ttl_and_releases(pauses, redis_commands, settings):
     settings.THINK_CACHE_TTL_SECONDS = 30
     think(subject="music")
-    assert [command[0] for command in redis_commands] == ["GET", "SET", "SET", "EVALSHA"]
+    assert [command[0] for command in redis_commands] == ["GET", "SET", "SET", "EVAL"]
     lock_set = redis_commands[1]
     assert lock_set[1].endswith("think:music:lock") and "nx" in [str(arg).lower() for arg in lock_set]
     assert 0 < cache.ttl(thought_key("music")) <= 30
