@@ -1,8 +1,10 @@
 from django.urls import path
 
-from api_app.views import IndexView, ThinkView
+from api_app.views import IndexView, ThinkView, TraceDetailView, TraceListView
 
 urlpatterns = [
     path("", IndexView.as_view(), name="index"),
     path("think/", ThinkView.as_view(), name="think"),
+    path("traces/", TraceListView.as_view(), name="trace-list"),
+    path("traces/<int:trace_id>/", TraceDetailView.as_view(), name="trace-detail"),
 ]

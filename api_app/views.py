@@ -1,6 +1,11 @@
+from typing import Any
+
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.generic import TemplateView
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework.request import Request
@@ -9,6 +14,7 @@ from rest_framework.views import APIView
 
 from api_app.serializers import MAX_SUBJECTS, ThinkQuerySerializer
 from api_app.thinker_client import check_thinker, fetch_thoughts
+from api_app.traces import TraceStoreUnavailable, trace_get, trace_list
 from thinker_app.models import SUBJECT_MAX_LENGTH
 from thinker_app.serializers import ThoughtSerializer
 from thinkproject.errors import ErrorSerializer, ValidationErrorSerializer
@@ -30,7 +36,10 @@ class IndexView(APIView):
                 "think": request.build_absolute_uri(reverse("think")) + "?subject=war",
                 "admin": request.build_absolute_uri(reverse("admin:index")),
                 "schema": request.build_absolute_uri(reverse("schema")),
-                "traces": settings.TRACE_UI_URL,
+                "traces": request.build_absolute_uri(reverse("trace-list")),
+                "trace_agent_ui": settings.TRACE_UI_URL,
+                "see_a_trace": "Every response names its trace page in its X-Trace-Url header "
+                "(curl -i); open it logged in as staff.",
             }
         )
 
@@ -69,3 +78,30 @@ class ThinkView(APIView):
         subjects = query.validated_data["subject"]
         thoughts = fetch_thoughts(subjects=subjects)
         return Response(thoughts[0] if len(subjects) == 1 else thoughts)
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class TraceListView(TemplateView):
+    """GET /traces/: the recent traces the test agent holds (staff only)."""
+
+    template_name = "traces/list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        try:
+            return {**super().get_context_data(**kwargs), "traces": trace_list()}
+        except TraceStoreUnavailable as error:
+            return {**super().get_context_data(**kwargs), "unavailable": str(error)}
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class TraceDetailView(TemplateView):
+    """GET /traces/<id>/: one trace as a waterfall across both services (staff only)."""
+
+    template_name = "traces/detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        try:
+            return {**context, "trace": trace_get(trace_id=kwargs["trace_id"])}
+        except TraceStoreUnavailable as error:
+            return {**context, "unavailable": str(error)}

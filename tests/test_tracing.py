@@ -30,10 +30,11 @@ def request_span(url: str) -> Span:
     return span
 
 
-def test_health_check_traces_are_dropped_and_others_kept():
-    from thinkproject.tracing import DropHealthChecks
+def test_health_check_and_trace_page_traces_are_dropped_and_others_kept():
+    from thinkproject.tracing import DropOwnTraffic
 
-    drop = DropHealthChecks()
+    drop = DropOwnTraffic()
+    assert drop.process_trace([request_span("http://127.0.0.1:5000/traces/123/")]) is None
     assert drop.process_trace([request_span("http://127.0.0.1:5001/healthz")]) is None
     assert drop.process_trace([request_span("http://api:5000/readyz"), Span("sqlite.query")]) is None
     kept = [request_span("http://127.0.0.1:5000/think/?subject=healthz")]

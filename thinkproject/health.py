@@ -5,7 +5,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
-HEALTH_PATHS = {"/healthz", "/readyz"}
+# Traffic about the system rather than of it: polled health checks and the trace page reading traces.
+UNTRACED_PATH_PREFIXES = ("/healthz", "/readyz", "/traces/")
 
 Check = Callable[[], None]
 

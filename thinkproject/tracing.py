@@ -8,7 +8,7 @@ from ddtrace.propagation.http import HTTPPropagator
 from ddtrace.trace import Span, TraceFilter, tracer
 from django.conf import settings
 
-from thinkproject.health import HEALTH_PATHS
+from thinkproject.health import UNTRACED_PATH_PREFIXES
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -37,19 +37,22 @@ class DropCachedValues(TraceFilter):
         return trace
 
 
-class DropHealthChecks(TraceFilter):
-    """Drop the traces of /healthz and /readyz: compose and load balancers poll them every few seconds."""
+class DropOwnTraffic(TraceFilter):
+    """Drop the traces of health checks (polled every few seconds) and of the trace page (reading traces
+    would add a trace per look): they would bury the workshop's traces."""
 
     def process_trace(self, trace: list[Span]) -> list[Span] | None:
         for span in trace:
-            if span.name == "django.request" and urlsplit(span.get_tag("http.url") or "").path in HEALTH_PATHS:
+            if span.name == "django.request" and urlsplit(span.get_tag("http.url") or "").path.startswith(
+                UNTRACED_PATH_PREFIXES
+            ):
                 return None
         return trace
 
 
 def configure_tracing() -> None:
     """Set up ddtrace's global tracer for this service (called once, when Django loads the apps)."""
-    tracer.configure(trace_processors=[DropHealthChecks(), DropCachedValues()])
+    tracer.configure(trace_processors=[DropOwnTraffic(), DropCachedValues()])
     # The seed's warning: our trace headers go only to infrastructure we own. ddtrace's requests
     # integration has no per-session switch, so it injects nowhere and the thinker client injects
     # for itself (api_app/thinker_client.py).

@@ -98,7 +98,9 @@ def test_the_index_links_think_the_admin_and_the_traces(client, settings):
         "think": "http://testserver/think/?subject=war",
         "admin": "http://testserver/admin/",
         "schema": "http://testserver/api/schema/",
-        "traces": "http://127.0.0.1:8080",
+        "traces": "http://testserver/traces/",
+        "trace_agent_ui": "http://127.0.0.1:8080",
+        "see_a_trace": body["see_a_trace"],
     }
 
 

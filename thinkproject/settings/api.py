@@ -37,3 +37,5 @@ THINKER_URL = env_str("THINKER_URL", "http://127.0.0.1:5001")
 THINKER_TIMEOUT_SECONDS = env_float("THINKER_TIMEOUT_SECONDS", 2.0)
 # Where a person looks at traces; the index page links to it.
 TRACE_UI_URL = env_str("TRACE_UI_URL", "http://127.0.0.1:8080")
+# Where the trace page reads traces from: the test agent's HTTP API (by default, the agent we send to).
+TRACE_STORE_URL = env_str("TRACE_STORE_URL", env_str("DD_TRACE_AGENT_URL", "http://127.0.0.1:8126"))

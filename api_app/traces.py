@@ -1,0 +1,163 @@
+"""Traces read back from Datadog's test agent (`/test/traces`), joined across services into one tree.
+
+Ids stay Python ints and reach the page as strings: 64-bit ids never pass through JavaScript numbers.
+"""
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+from django.conf import settings
+
+# The seed's flame-graph colours for its services, then a palette for any others.
+SERVICE_COLORS = {
+    "thinker-api": "#8a3ab9",
+    "requests": "#b36bd6",
+    "thinker-microservice": "#b5c918",
+    "django-cache": "#e89ac7",
+    "redis": "#d65c9e",
+    "sqlite": "#5b4a8a",
+    "postgres": "#336791",
+}
+PALETTE = ["#2f7ed8", "#0d9488", "#c2410c", "#4d7c0f", "#7c3aed", "#be123c"]
+TIMEOUT_SECONDS = 3
+
+
+class TraceStoreUnavailable(Exception):
+    """No test agent answers at TRACE_STORE_URL (or it is a real agent, which keeps no traces)."""
+
+
+def service_color(service: str) -> str:
+    return SERVICE_COLORS.get(service) or PALETTE[sum(map(ord, service)) % len(PALETTE)]
+
+
+@dataclass
+class SpanRow:
+    span: dict[str, Any]
+    depth: int
+    offset_pct: float
+    width_pct: float
+
+    @property
+    def span_id(self) -> str:
+        return str(self.span["span_id"])
+
+    @property
+    def service(self) -> str:
+        return self.span.get("service") or ""
+
+    @property
+    def color(self) -> str:
+        return service_color(self.service)
+
+    @property
+    def duration_ms(self) -> float:
+        return self.span["duration"] / 1e6
+
+    @property
+    def error(self) -> bool:
+        return bool(self.span.get("error"))
+
+    @property
+    def cache(self) -> str | None:
+        """'hit' or 'miss' on the think span, else None."""
+        hit = self.span.get("meta", {}).get("think.cache_hit")
+        return None if hit is None else ("hit" if hit == "true" else "miss")
+
+    @property
+    def tags(self) -> list[tuple[str, Any]]:
+        error_tags = {"error.type", "error.message", "error.stack"}
+        meta = [(k, v) for k, v in self.span.get("meta", {}).items() if k not in error_tags]
+        return sorted(meta + list(self.span.get("metrics", {}).items()))
+
+
+@dataclass
+class Trace:
+    trace_id: str
+    spans: list[dict[str, Any]]
+    rows: list[SpanRow] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return min(span["start"] for span in self.spans)
+
+    @property
+    def duration_ms(self) -> float:
+        return (max(span["start"] + span["duration"] for span in self.spans) - self.start) / 1e6
+
+    @property
+    def started_at(self) -> datetime:
+        return datetime.fromtimestamp(self.start / 1e9, tz=UTC)
+
+    @property
+    def root(self) -> dict[str, Any]:
+        ids = {span["span_id"] for span in self.spans}
+        roots = [span for span in self.spans if span.get("parent_id") not in ids]
+        return min(roots, key=lambda span: span["start"])
+
+    @property
+    def services(self) -> list[tuple[str, str, int]]:
+        """(service, colour, span count), in order of first appearance."""
+        counts: dict[str, int] = {}
+        for span in sorted(self.spans, key=lambda span: span["start"]):
+            counts[span.get("service") or ""] = counts.get(span.get("service") or "", 0) + 1
+        return [(service, service_color(service), count) for service, count in counts.items()]
+
+    @property
+    def error(self) -> bool:
+        return any(span.get("error") for span in self.spans)
+
+    @property
+    def cache(self) -> str | None:
+        verdicts = {row.cache for row in self.rows if row.cache}
+        return verdicts.pop() if len(verdicts) == 1 else ("mixed" if verdicts else None)
+
+    def ticks(self, count: int = 4) -> list[tuple[float, str]]:
+        return [(100 * i / count, f"{self.duration_ms * i / count:.1f} ms") for i in range(count + 1)]
+
+
+def _waterfall(trace: Trace) -> Trace:
+    """Order spans depth-first (children by start time) and place each bar on the shared time axis."""
+    ids = {span["span_id"] for span in trace.spans}
+    children: dict[int, list[dict[str, Any]]] = {}
+    for span in trace.spans:
+        parent = span.get("parent_id") if span.get("parent_id") in ids else None
+        children.setdefault(parent, []).append(span)
+    start, total = trace.start, max(trace.duration_ms * 1e6, 1)
+    stack = [(span, 0) for span in sorted(children.get(None, []), key=lambda s: s["start"], reverse=True)]
+    while stack:
+        span, depth = stack.pop()
+        trace.rows.append(
+            SpanRow(span, depth, 100 * (span["start"] - start) / total, max(100 * span["duration"] / total, 0.3))
+        )
+        stack.extend((child, depth + 1) for child in sorted(children.get(span["span_id"], []), key=lambda s: s["start"], reverse=True))
+    return trace
+
+
+def _fetch(params: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    url = settings.TRACE_STORE_URL.rstrip("/") + "/test/traces"
+    try:
+        response = requests.get(url, params=params, timeout=TIMEOUT_SECONDS)
+        response.raise_for_status()
+        chunks = response.json()
+    except (requests.RequestException, ValueError) as error:
+        raise TraceStoreUnavailable(
+            f"No test agent answers at {url} ({error}). This page reads Datadog's test agent "
+            "(ddapm-test-agent); a real Datadog agent keeps no traces to read, so look in Datadog instead."
+        ) from error
+    return [span for chunk in chunks for span in chunk]
+
+
+def trace_list(*, limit: int = 50) -> list[Trace]:
+    """The most recent traces in the test agent, newest first."""
+    by_id: dict[int, list[dict[str, Any]]] = {}
+    for span in _fetch():
+        by_id.setdefault(span["trace_id"], []).append(span)
+    traces = [_waterfall(Trace(str(trace_id), spans)) for trace_id, spans in by_id.items()]
+    return sorted(traces, key=lambda trace: trace.start, reverse=True)[:limit]
+
+
+def trace_get(*, trace_id: int) -> Trace | None:
+    """One trace, all services' spans in one tree; None if the agent has none of it (yet)."""
+    spans = _fetch({"trace_ids": str(trace_id)})
+    return _waterfall(Trace(str(trace_id), spans)) if spans else None

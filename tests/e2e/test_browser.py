@@ -1,0 +1,122 @@
+"""In headless Chromium against real processes: edit thoughts in the admin, read traces on the trace page."""
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.e2e.browser import admin_login, chromium
+from tests.e2e.processes import Stack, boot_stack, joined, manage, service_env, think
+
+ADMIN = "ada"
+PASSWORD = secrets.token_urlsafe(16)
+
+
+@pytest.fixture(scope="module")
+def browser_stack(e2e_logs, redis_url, trace_agent) -> Iterator[Stack]:
+    stack = boot_stack(e2e_logs, redis_url, trace_agent.url, THINK_FAIL_SUBJECTS="peace", GUNICORN_WORKERS="1")
+    manage(
+        service_env(**stack.env, DJANGO_SETTINGS_MODULE="thinkproject.settings.api",
+                    DJANGO_SUPERUSER_USERNAME=ADMIN, DJANGO_SUPERUSER_PASSWORD=PASSWORD,
+                    DJANGO_SUPERUSER_EMAIL="ada@example.com"),
+        "initdb",
+    )  # fmt: skip
+    yield stack
+    stack.api.stop()
+    stack.thinker.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser: Browser, browser_stack: Stack) -> Iterator[Page]:
+    context = browser.new_context()
+    page = context.new_page()
+    admin_login(page, browser_stack.api_url, ADMIN, PASSWORD)
+    yield page
+    context.close()
+
+
+def open_thought(page: Page, stack: Stack, subject: str) -> None:
+    page.goto(f"{stack.api_url}/admin/thinker_app/thought/?subject={subject}")
+    page.click("#result_list tbody tr th a")
+
+
+def test_an_edit_in_the_admin_shows_on_the_next_think(page, browser_stack):
+    assert think(browser_stack, "war").json()["author"] == "Agatha Christie"  # memoized for 30 s
+
+    open_thought(page, browser_stack, "war")
+    page.fill("#id_quote", "War is the continuation of politics by other means.")
+    page.fill("#id_author", "Carl von Clausewitz")
+    page.click("input[name=_save]")
+    assert "was changed successfully" in page.inner_text(".messagelist")
+
+    answer = think(browser_stack, "war").json()
+    assert (answer["author"], answer["quote"]) == ("Carl von Clausewitz", "War is the continuation of politics by other means.")
+
+
+def test_deleting_a_thought_in_the_admin_falls_back_to_the_default(page, browser_stack):
+    assert think(browser_stack, "work").json()["author"] == "Horace"
+
+    open_thought(page, browser_stack, "work")
+    page.click("a.deletelink")
+    page.click("input[type=submit]")  # "Yes, I'm sure"
+    assert "was deleted successfully" in page.inner_text(".messagelist")
+
+    assert think(browser_stack, "work").json()["author"] == "The Machine"
+
+
+def rows(page: Page) -> list[dict[str, str]]:
+    return page.eval_on_selector_all(
+        "#waterfall details.row",
+        "rows => rows.map(r => ({span: r.dataset.spanId, parent: r.dataset.parentId, service: r.dataset.service,"
+        " name: r.dataset.name, depth: r.dataset.depth}))",
+    )
+
+
+def test_the_trace_page_draws_both_services_under_one_root(page, browser_stack, trace_agent):
+    response = think(browser_stack, "mankind")
+    trace_agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
+
+    page.goto(response.headers["X-Trace-Url"])
+    drawn = rows(page)
+    assert page.get_attribute("#waterfall", "data-trace-id") == response.headers["X-Trace-Id"]
+    assert drawn[0]["depth"] == "0" and drawn[0]["service"] == "thinker-api"
+    assert all(row["depth"] != "0" for row in drawn[1:]), "one root"
+    hop = next(row for row in drawn if row["name"] == "requests.request")
+    thinker_root = next(row for row in drawn if row["service"] == "thinker-microservice" and row["name"] == "django.request")
+    assert thinker_root["parent"] == hop["span"]
+    assert page.inner_text("#trace-cache") in ("cache miss", "cache hit")
+
+    page.click("#waterfall details[data-name=think] summary")  # a row opens to show its tags
+    assert "mankind" in page.inner_text("#waterfall details[data-name=think][open] .tags")
+
+
+def test_an_error_trace_is_marked_and_shows_the_stack(page, browser_stack, trace_agent):
+    response = think(browser_stack, "peace")
+    assert response.status_code == 502
+    trace_agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
+
+    page.goto(response.headers["X-Trace-Url"])
+    assert page.is_visible("#trace-error")
+    page.click("#waterfall details[data-name=think] summary")
+    stack = page.inner_text("#waterfall details[data-name=think][open] pre.stack")
+    assert "ThinkingFailed" in stack and "peace" in stack
+
+    page.goto(f"{browser_stack.api_url}/traces/")
+    listed = page.locator(f'tr[data-trace-id="{response.headers["X-Trace-Id"]}"]')
+    assert "error" in listed.inner_text()
+
+
+def test_the_trace_page_needs_a_login(browser, browser_stack):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{browser_stack.api_url}/traces/")
+        assert "/admin/login/" in page.url
+    finally:
+        context.close()
