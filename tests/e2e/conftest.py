@@ -46,6 +46,6 @@ def stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[S
 
 
 @pytest.fixture
-def fresh_memo(redis_url: str) -> None:
-    """Start the test with nothing memoized (the tests' own Redis)."""
-    redis.Redis.from_url(redis_url).flushdb()
+def fresh_memo(stack: Stack) -> None:
+    """Start the test with nothing memoized in the main stack's Redis database."""
+    redis.Redis.from_url(stack.redis_url).flushdb()

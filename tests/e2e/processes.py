@@ -1,4 +1,5 @@
 """Boot the real processes the end-to-end tests talk to, and wait on readiness, never on sleeps."""
+import itertools
 import json
 import os
 import secrets
@@ -156,6 +157,14 @@ def start_redis(log_dir: Path) -> tuple[str, Process]:
     return f"redis://127.0.0.1:{port}/0", process
 
 
+_redis_databases = itertools.count()
+
+
+def own_redis_database(redis_url: str) -> str:
+    """The same Redis server, another of its 16 databases: stacks never see each other's memo."""
+    return urlunsplit(urlsplit(redis_url)._replace(path=f"/{1 + next(_redis_databases) % 15}"))
+
+
 def service_env(**overrides: str) -> dict[str, str]:
     """The environment a service runs with: this one, the repo's tracing.env, then `overrides`."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DD_", "DJANGO_", "_DD_"))}
@@ -190,7 +199,8 @@ class Stack:
 
 
 def boot_stack(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
-    """Migrate a fresh SQLite database, then start the thinker and the API under ddtrace-run gunicorn."""
+    """A fresh database and Redis database, then the thinker and the API under ddtrace-run gunicorn."""
+    redis_url = own_redis_database(redis_url)
     common = stack_env(logs, redis_url, agent_url, **extra_env)
     thinker_env = service_env(
         **common, DJANGO_SETTINGS_MODULE="thinkproject.settings.thinker", DD_SERVICE="thinker-microservice"

@@ -21,6 +21,7 @@ from tests.e2e.processes import (
     free_port,
     http_ok,
     joined,
+    own_redis_database,
     thinker_requests,
 )
 
@@ -34,9 +35,10 @@ def topology(e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[dict[str, 
     database_url = create_postgres_database(
         POSTGRES_SERVER, f"thinker_topology_{secrets.token_hex(4)}", owner=compose_db.username
     )
+    redis_db = own_redis_database(redis_url)
     local = {
         "db": urlsplit(database_url).netloc.rpartition("@")[2],
-        "redis": urlsplit(redis_url).netloc,
+        "redis": urlsplit(redis_db).netloc,
         "agent": urlsplit(trace_agent.url).netloc,
         "thinker": f"127.0.0.1:{ports['thinker']}",
         "api": f"127.0.0.1:{ports['api']}",
@@ -49,7 +51,7 @@ def topology(e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[dict[str, 
             return value
         userinfo = parts.netloc.rpartition("@")[0]
         netloc = f"{userinfo}@{local[parts.hostname]}" if userinfo else local[parts.hostname]
-        path = urlsplit(database_url).path if parts.hostname == "db" else parts.path
+        path = {"db": urlsplit(database_url).path, "redis": urlsplit(redis_db).path}.get(parts.hostname, parts.path)
         return urlunsplit(parts._replace(netloc=netloc, path=path))
 
     def environment(name: str) -> dict[str, str]:
@@ -72,7 +74,8 @@ def topology(e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[dict[str, 
             process = Process(f"compose-{name}", services[name]["command"], environment(name), e2e_logs / f"compose-{name}.log")
             started.append(process.start())
             process.wait_ready(http_ok(f"http://{local[name]}/readyz"))
-        yield {"api_url": f"http://{local['api']}", "thinker_url": f"http://{local['thinker']}", "database_url": database_url}
+        yield {"api_url": f"http://{local['api']}", "thinker_url": f"http://{local['thinker']}",
+               "database_url": database_url, "redis_url": redis_db}
     finally:
         for process in reversed(started):
             process.stop()
@@ -85,10 +88,10 @@ def test_the_compose_stack_answers_the_seeds_curls(topology, subject, author):
     assert response.json()["author"] == author
 
 
-def test_the_compose_stack_makes_one_trace_on_postgresql_tagged_with_its_environment(topology, trace_agent, redis_url):
+def test_the_compose_stack_makes_one_trace_on_postgresql_tagged_with_its_environment(topology, trace_agent):
     import redis
 
-    redis.Redis.from_url(redis_url).flushdb()
+    redis.Redis.from_url(topology["redis_url"]).flushdb()
     response = requests.get(f"{topology['api_url']}/think/", params={"subject": "music"}, timeout=10)
     spans = trace_agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
     assert {span["service"] for span in spans} >= {"thinker-api", "thinker-microservice"}

@@ -82,12 +82,12 @@ def test_a_late_answer_after_a_504_is_discarded_and_its_thought_is_memoized(slow
     assert later.json()["subject"] == subject
 
 
-def test_every_key_a_run_of_distinct_subjects_leaves_expires(stack, redis_url):
+def test_every_key_a_run_of_distinct_subjects_leaves_expires(stack):
     subjects = [f"distinct-{i}-{secrets.token_hex(2)}" for i in range(30)]
     with ThreadPoolExecutor(max_workers=15) as pool:
         assert {r.status_code for r in pool.map(lambda s: think(stack, s), subjects)} == {200}
 
-    client = redis.Redis.from_url(redis_url)
+    client = redis.Redis.from_url(stack.redis_url)
     keys = list(client.scan_iter("thinker:*"))
     assert len(keys) >= 30
     assert all(0 < client.ttl(key) <= 30 for key in keys), "a key without an expiry would grow Redis forever"

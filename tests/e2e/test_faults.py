@@ -45,7 +45,7 @@ def faulty(e2e_logs: Path, redis_url: str) -> Iterator[FaultyStack]:
     agent = start_trace_agent(e2e_logs)
     stack = boot_stack(
         e2e_logs,
-        f"redis://127.0.0.1:{redis_proxy.port}/1",  # its own Redis database: flushing it touches no other test
+        f"redis://127.0.0.1:{redis_proxy.port}/0",
         agent.url,
         DATABASE_URL=urlunsplit(database_url._replace(netloc=f"{database_url.username}@127.0.0.1:{database.port}")),
         DATABASE_CONNECT_TIMEOUT_SECONDS="2",
