@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HONCHO := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -e tracing.env,.env
 API_SETTINGS := thinkproject.settings.api
 
-.PHONY: install run migrate superuser test clean
+.PHONY: install run migrate superuser test bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,16 @@ run: migrate
 test: install
 	env -u DATABASE_URL $(BIN)/pytest
 	@case "$$DATABASE_URL" in postgres*) echo "== The suite again, on PostgreSQL ($$DATABASE_URL)"; $(BIN)/pytest ;; esac
+
+# Bounded loads with wrk on loopback against the stack as docker compose runs it (see BENCHMARKS.md).
+BENCH_SECONDS ?= 10
+bench: install
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (apt-get install wrk)"; exit 1; }
+	$(BIN)/python scripts/bench.py --seconds $(BENCH_SECONDS)
+
+# The README's trace pictures, from the real running system in headless Chromium.
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

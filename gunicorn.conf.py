@@ -16,7 +16,8 @@ keepalive = 5
 # gunicorn's largest request line: ten 32-character subjects fit many times over. Longer lines get
 # gunicorn's own 414 before Django runs.
 limit_request_line = 8190
-accesslog = "-"
+# Access log on stdout unless GUNICORN_ACCESS_LOG is empty (the traces carry the same facts).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 # A forwarded proxy header is only trusted from the local machine (gunicorn's default).
 forwarded_allow_ips = "127.0.0.1"

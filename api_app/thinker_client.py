@@ -45,6 +45,9 @@ class _ThinkerAdapter(requests.adapters.HTTPAdapter):
 
 def _new_session() -> requests.Session:
     session = requests.Session()
+    # The thinker is ours and reached directly: no proxy, .netrc or CA bundle from the environment.
+    # It also spares two filesystem lookups per call (measured: a fifth of the API's samples on a hit).
+    session.trust_env = False
     adapter = _ThinkerAdapter(pool_connections=1, pool_maxsize=POOL_SIZE, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)

@@ -174,7 +174,9 @@ def service_env(**overrides: str) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=REPO, check=True, capture_output=True)
+    result = subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=REPO, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
 
 
 def start_gunicorn(name: str, env: dict[str, str], log_dir: Path) -> tuple[str, Process]:

@@ -1,0 +1,263 @@
+#!/usr/bin/env python
+"""make bench: start the stack as docker compose runs it, measure it with bounded loads, print one table.
+
+Stacks: gunicorn with gunicorn.conf.py under ddtrace-run, the test agent, a private redis-server, and
+PostgreSQL when POSTGRES_TEST_SERVER_URL answers (else SQLite); once traced, once with DD_TRACE_ENABLED=false.
+Loads: wrk on loopback, fixed durations. Writes bench/results.json, bench/results.md and bench/latency.png.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import requests  # noqa: E402
+
+from tests.e2e.processes import (  # noqa: E402
+    POSTGRES_SERVER, Process, Stack, boot_stack, by_name, create_postgres_database, drop_created_databases,
+    joined, start_redis, start_trace_agent, think,
+)
+
+OUT = REPO / "bench"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+# ---- measuring ---------------------------------------------------------------------------------
+
+def process_tree_cpu_seconds(root_pids: list[int]) -> float:
+    """user+system CPU of these processes and all their descendants, from /proc."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    wanted, frontier = set(root_pids), list(root_pids)
+    while frontier:
+        pid = frontier.pop()
+        children = [child for child, parent in parents.items() if parent == pid and child not in wanted]
+        wanted.update(children)
+        frontier.extend(children)
+    return sum(times.get(pid, 0.0) for pid in wanted)
+
+
+def wrk(url: str, connections: int, seconds: int) -> dict:
+    """One bounded wrk run; requests/s and the latency percentiles wrk reports."""
+    threads = min(connections, 2)
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", url],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    def ms(text: str) -> float:
+        value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    percentiles = {f"p{p}": ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M)}
+    requests_done = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "connections": connections, "requests": requests_done,
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "non_2xx": int(errors.group(1)) if errors else 0, **percentiles,
+    }
+
+
+def measured_load(stack: Stack, url: str, connections: int, seconds: int) -> dict:
+    pids = [stack.api.popen.pid, stack.thinker.popen.pid]
+    before = process_tree_cpu_seconds(pids)
+    result = wrk(url, connections, seconds)
+    result["cpu_ms_per_request"] = 1000 * (process_tree_cpu_seconds(pids) - before) / max(result["requests"], 1)
+    return result
+
+
+def miss_latencies(stack: Stack, count: int) -> list[float]:
+    latencies = []
+    for _ in range(count):
+        started = time.perf_counter()
+        assert think(stack, f"miss-{secrets.token_hex(4)}").status_code == 200
+        latencies.append(1000 * (time.perf_counter() - started))
+    return latencies
+
+
+def stampede(stack: Stack, clients: int = 50) -> dict:
+    subject = f"stampede-{secrets.token_hex(4)}"
+    log_before = len(stack.thinker.log())
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        statuses = list(pool.map(lambda _: think(stack, subject).status_code, range(clients)))
+    wall = 1000 * (time.perf_counter() - started)
+    return {"requests": clients, "ok": statuses.count(200), "thinks": stack.thinker.log()[log_before:].count(f"Thought about '{subject}'"), "wall_ms": wall}
+
+
+def miss_storm(stack: Stack, hit_url: str, seconds: int, stormers: int = 4) -> dict:
+    """Hit latency at 8 connections while `stormers` clients ask for never-seen subjects, back to back."""
+    stop = threading.Event()
+    misses = []
+    def storm() -> None:
+        while not stop.is_set():
+            misses.append(think(stack, f"storm-{secrets.token_hex(4)}").status_code)
+    threads = [threading.Thread(target=storm, daemon=True) for _ in range(stormers)]
+    for thread in threads:
+        thread.start()
+    try:
+        result = wrk(hit_url, 8, seconds)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=15)
+    result["storm_misses"] = len(misses)
+    return result
+
+
+# ---- running -----------------------------------------------------------------------------------
+
+def boot(logs: Path, redis_url: str, agent_url: str, database_url: str | None, **env: str) -> Stack:
+    extra = {"THINK_CACHE_TTL_SECONDS": "3600", **env}  # the hit subject stays memoized for the whole run
+    if database_url:
+        extra["DATABASE_URL"] = database_url
+    return boot_stack(logs, redis_url, agent_url, **extra)
+
+
+def postgres_database() -> str | None:
+    try:
+        return create_postgres_database(POSTGRES_SERVER, f"thinker_bench_{secrets.token_hex(4)}")
+    except Exception as error:  # noqa: BLE001
+        print(f"(no PostgreSQL at {POSTGRES_SERVER}: {error}; benchmarking on SQLite)")
+        return None
+
+
+def run(seconds: int) -> dict:
+    logs = Path(tempfile.mkdtemp(prefix="thinker-bench-"))
+    agent = start_trace_agent(logs)
+    redis_url, redis_process = start_redis(logs)
+    results: dict = {
+        "machine": {"cores": os.cpu_count(), "loadavg_before": os.getloadavg()[0], "python": platform.python_version(),
+                    "kernel": platform.release()},
+        "settings": {"think_delay_seconds": 0.5, "seconds_per_load": seconds},
+    }
+    stacks: list[Stack] = []
+    try:
+        for mode, env in (("traced", {}), ("untraced", {"DD_TRACE_ENABLED": "false"})):
+            database_url = postgres_database()
+            results["settings"]["database"] = "postgresql" if database_url else "sqlite"
+            stack = boot(logs, redis_url, agent.url, database_url, **env)
+            stacks.append(stack)
+            hit_url = f"{stack.api_url}/think/?subject=war"
+            assert think(stack, "war").status_code == 200  # memoize the hit subject
+            part: dict = {"miss_ms": miss_latencies(stack, 7)}
+            part["hit"] = [measured_load(stack, hit_url, connections, seconds) for connections in (1, 8, 32)]
+            part["storm"] = miss_storm(stack, hit_url, seconds)
+            part["stampede"] = stampede(stack)
+            if mode == "traced":
+                response = think(stack, "war")
+                spans = agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
+                part["spans_per_hit_trace"] = len(spans)
+                part["spans_by_service"] = {s: sum(1 for x in spans if x["service"] == s) for s in sorted({x["service"] for x in spans})}
+            results[mode] = part
+            stack.api.stop()
+            stack.thinker.stop()
+        results["machine"]["loadavg_after"] = os.getloadavg()[0]
+    finally:
+        for stack in stacks:
+            stack.api.stop()
+            stack.thinker.stop()
+        agent.process.stop()
+        redis_process.stop()
+        drop_created_databases()
+    return results
+
+
+# ---- reporting ---------------------------------------------------------------------------------
+
+def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
+    traced, untraced = results["traced"], results["untraced"]
+    def hit(part: dict, connections: int) -> dict:
+        return next(h for h in part["hit"] if h["connections"] == connections)
+    rows = []
+    for label, part in (("traced", traced), ("untraced", untraced)):
+        miss = statistics.median(part["miss_ms"])
+        rows.append((f"miss latency, median of {len(part['miss_ms'])} ({label})", f"{miss:.1f} ms",
+                     f"+{miss - 500:.1f} ms over the 500 ms pause", "≤ +15 ms" if label == "traced" else ""))
+    for connections in (1, 8, 32):
+        t, u = hit(traced, connections), hit(untraced, connections)
+        rows.append((f"hit, {connections} connection{'s' if connections > 1 else ''}: req/s (p50/p90/p99 ms)",
+                     f"{t['rps']:.0f} ({t['p50']:.1f}/{t['p90']:.1f}/{t['p99']:.1f})",
+                     f"untraced {u['rps']:.0f} ({u['p50']:.1f}/{u['p90']:.1f}/{u['p99']:.1f})",
+                     f"tracing costs {u['rps'] / t['rps']:.2f}×"))
+    t8, u8 = hit(traced, 8), hit(untraced, 8)
+    rows.append(("server CPU per hit request, both services (8 conns)", f"{t8['cpu_ms_per_request']:.2f} ms traced",
+                 f"{u8['cpu_ms_per_request']:.2f} ms untraced", "target ≤ 3.5 ms traced"))
+    rows.append(("cost of tracing, untraced ÷ traced req/s (8 conns)", f"{u8['rps'] / t8['rps']:.2f}×", "", "target ≤ 1.5×"))
+    for label, part in (("traced", traced), ("untraced", untraced)):
+        s = part["stampede"]
+        rows.append((f"stampede: 50 concurrent, fresh subject ({label})", f"{s['thinks']} think", f"{s['ok']}/50 OK in {s['wall_ms']:.0f} ms", "target 1"))
+    storm, calm = traced["storm"], hit(traced, 8)
+    rows.append(("hit p50/p99 during a 4-client miss storm (traced, 8 conns)", f"{storm['p50']:.1f} / {storm['p99']:.1f} ms",
+                 f"without: {calm['p50']:.1f} / {calm['p99']:.1f} ms", f"p99 ratio {storm['p99'] / calm['p99']:.2f}× (target ≤ 1.5×)"))
+    rows.append(("spans per hit trace", str(traced["spans_per_hit_trace"]), json.dumps(traced["spans_by_service"]), ""))
+    m = results["machine"]
+    rows.append(("machine", f"{m['cores']} cores", f"load {m['loadavg_before']:.2f} → {m['loadavg_after']:.2f}", f"Python {m['python']}, {results['settings']['database']}"))
+    return rows
+
+
+def markdown(results: dict, command: str) -> str:
+    lines = ["| figure | value | compared with | note |", "|---|---|---|---|"]
+    lines += [f"| {' | '.join(row)} |" for row in summary_rows(results)]
+    return f"Made by `{command}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n\n" + "\n".join(lines) + "\n"
+
+
+def chart(results: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (hits, misses) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [3, 1]})
+    labels = ["p50", "p75", "p90", "p99"]
+    for mode, color in (("traced", "#8a3ab9"), ("untraced", "#b5c918")):
+        h = next(h for h in results[mode]["hit"] if h["connections"] == 8)
+        hits.plot(labels, [h[p] for p in labels], marker="o", color=color, label=f"hit, {mode} ({h['rps']:.0f} req/s)")
+    storm = results["traced"]["storm"]
+    hits.plot(labels, [storm[p] for p in labels], marker="s", linestyle="--", color="#bc4c00", label="hit, traced, during miss storm")
+    hits.set(title="Cache hits at 8 connections", ylabel="latency (ms)", xlabel="percentile")
+    hits.legend()
+    misses.boxplot([results["traced"]["miss_ms"], results["untraced"]["miss_ms"]], tick_labels=["traced", "untraced"])
+    misses.axhline(500, color="#888", linestyle=":", label="THINK_DELAY_SECONDS")
+    misses.set(title="Cache misses", ylabel="latency (ms)")
+    misses.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk load (default 10)")
+    args = parser.parse_args()
+    results = run(args.seconds)
+    OUT.mkdir(exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    table = markdown(results, "make bench" if args.seconds == 10 else f"make bench BENCH_SECONDS={args.seconds}")
+    (OUT / "results.md").write_text(table)
+    chart(results, OUT / "latency.png")
+    print(table)
+    print(f"Wrote {OUT / 'results.json'}, {OUT / 'results.md'} and {OUT / 'latency.png'}.")
+
+
+if __name__ == "__main__":
+    main()
