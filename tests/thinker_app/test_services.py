@@ -1,27 +1,11 @@
 import pytest
 from django.core.cache import cache
 
-from thinker_app import services
 from thinker_app.memo import lock_key, thought_key
 from thinker_app.models import Thought
 from thinker_app.services import DEFAULT_AUTHOR, DEFAULT_QUOTE, think
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_memo")]
-
-
-@pytest.fixture
-def pauses(monkeypatch: pytest.MonkeyPatch, settings) -> list[float]:
-    """Every pause think takes; the pauses still happen, only shorter."""
-    settings.THINK_DELAY_SECONDS = 0.01
-    taken: list[float] = []
-    real_sleep = services.sleep
-
-    def spy(seconds: float) -> None:
-        taken.append(seconds)
-        real_sleep(seconds)
-
-    monkeypatch.setattr(services, "sleep", spy)
-    return taken
 
 
 def test_think_answers_the_seed_thought_in_the_seed_shape():

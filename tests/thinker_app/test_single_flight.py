@@ -4,7 +4,6 @@ import pytest
 from django.core.cache import cache
 from django.db import connections
 
-from thinker_app import services
 from thinker_app.memo import lock_key, thought_key
 from thinker_app.services import think
 
@@ -12,17 +11,8 @@ pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
 
 
 @pytest.fixture
-def pauses(monkeypatch: pytest.MonkeyPatch, settings) -> list[float]:
-    settings.THINK_DELAY_SECONDS = 0.3
-    taken: list[float] = []
-    real_sleep = services.sleep
-
-    def spy(seconds: float) -> None:
-        taken.append(seconds)
-        real_sleep(seconds)
-
-    monkeypatch.setattr(services, "sleep", spy)
-    return taken
+def think_delay() -> float:
+    return 0.3  # long enough for a dozen threads to pile onto one miss
 
 
 def think_in_thread(subject: str) -> dict:
