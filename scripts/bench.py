@@ -23,10 +23,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import requests  # noqa: E402
 
 from tests.e2e.processes import (  # noqa: E402
-    POSTGRES_SERVER, Process, Stack, boot_stack, by_name, create_postgres_database, drop_created_databases,
+    POSTGRES_SERVER, Stack, boot_stack, create_postgres_database, drop_created_databases,
     joined, start_redis, start_trace_agent, think,
 )
 

@@ -1,8 +1,12 @@
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from ddtrace.trace import tracer
 from django.core.cache import cache
+
+if TYPE_CHECKING:
+    from tests.stubs import StubServer
 
 # Unit tests run in-process without ddtrace-run: they send no traces (the e2e tests trace real processes).
 tracer.enabled = False
