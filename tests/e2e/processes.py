@@ -82,7 +82,11 @@ class Process:
             except (requests.RequestException, OSError):
                 return False
 
-        wait_until(ready, timeout=timeout, what=f"{self.name} to be ready")
+        try:
+            wait_until(ready, timeout=timeout, what=f"{self.name} to be ready")
+        except Exception:
+            self.stop()  # a process that never got ready must not outlive the test
+            raise
         return self
 
     def stop(self) -> None:
