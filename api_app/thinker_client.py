@@ -60,6 +60,24 @@ _session = _new_session()
 _executor = ThreadPoolExecutor(max_workers=FETCH_THREADS, thread_name_prefix="thinker-client")
 
 
+def _get(url: str, subject: str, headers: dict[str, str]) -> requests.Response:
+    """GET the thinker, once more if the connection dropped before an answer.
+
+    The thinker's gunicorn closes idle keep-alive connections (keepalive = 5 s); one reused just as
+    it closes fails with RemoteDisconnected (schemathesis found it as a 502 under load). The GET is
+    idempotent, so it is retried once, on a new connection. Timeouts are not retried: that would
+    double THINKER_TIMEOUT_SECONDS.
+    """
+    for attempt in (1, 2):
+        try:
+            return _session.get(url, params={"subject": subject}, headers=headers, timeout=settings.THINKER_TIMEOUT_SECONDS)
+        except requests.ConnectionError as error:
+            if attempt == 2 or isinstance(error, requests.Timeout):
+                raise
+            logger.info("Thinker connection dropped for subject %r (%s); retrying once", subject, error)
+    raise AssertionError("unreachable")
+
+
 def fetch_thought(*, subject: str) -> ThoughtData:
     """Ask the thinker for the thought on `subject`; raises ThinkerUnavailable (502) or ThinkerTimeout (504)."""
     url = settings.THINKER_URL.rstrip("/") + "/"
@@ -69,9 +87,7 @@ def fetch_thought(*, subject: str) -> ThoughtData:
         # after this line, so the thinker hangs under the view's span, beside the HTTP hop.
         inject_trace_headers(headers)
     try:
-        response = _session.get(
-            url, params={"subject": subject}, headers=headers, timeout=settings.THINKER_TIMEOUT_SECONDS
-        )
+        response = _get(url, subject, headers)
     except requests.Timeout as error:
         logger.warning("Thinker at %s timed out for subject %r: %s", url, subject, error)
         raise ThinkerTimeout(f"The thinker did not answer within {settings.THINKER_TIMEOUT_SECONDS:g} s.") from error

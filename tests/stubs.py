@@ -14,6 +14,7 @@ class Reply:
     status: int = 200
     body: bytes = b"{}"
     delay_seconds: float = 0.0
+    drop: bool = False  # close the connection without answering, as a server closing an idle keep-alive
 
 
 @dataclass
@@ -40,6 +41,9 @@ class StubServer:
                 stub.requests.append(recorded)
                 reply = stub.respond(recorded)
                 time.sleep(reply.delay_seconds)
+                if reply.drop:
+                    self.close_connection = True
+                    return
                 try:
                     self.send_response(reply.status)
                     self.send_header("Content-Type", "application/json")

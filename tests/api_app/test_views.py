@@ -114,3 +114,25 @@ def test_other_methods_are_a_json_405(client):
     response = client.post("/think/?subject=war")
     assert response.status_code == 405
     assert response.json()["error"] == "method_not_allowed"
+
+
+def test_a_connection_dropped_before_the_answer_is_retried_once(client, stub_thinker):
+    replies = iter([Reply(drop=True), json_reply(thought("war"))])
+    stub_thinker.respond = lambda request: next(replies)
+    response = client.get("/think/", {"subject": "war"})
+    assert response.status_code == 200
+    assert len(stub_thinker.requests) == 2
+
+
+def test_a_thinker_that_keeps_dropping_connections_is_a_502_after_one_retry(client, stub_thinker):
+    stub_thinker.respond = lambda request: Reply(drop=True)
+    response = client.get("/think/", {"subject": "war"})
+    assert response.status_code == 502
+    assert len(stub_thinker.requests) == 2
+
+
+def test_a_timeout_is_not_retried(client, stub_thinker, settings):
+    settings.THINKER_TIMEOUT_SECONDS = 0.2
+    stub_thinker.respond = lambda request: json_reply(thought("war"), delay_seconds=1.0)
+    assert client.get("/think/", {"subject": "war"}).status_code == 504
+    assert len(stub_thinker.requests) == 1
