@@ -60,6 +60,10 @@ _session = _new_session()
 _executor = ThreadPoolExecutor(max_workers=FETCH_THREADS, thread_name_prefix="thinker-client")
 
 
+def _thinker_url(path: str) -> str:
+    return settings.THINKER_URL.rstrip("/") + path
+
+
 def _get(url: str, subject: str, headers: dict[str, str]) -> requests.Response:
     """GET the thinker, once more if the connection dropped before an answer.
 
@@ -68,19 +72,21 @@ def _get(url: str, subject: str, headers: dict[str, str]) -> requests.Response:
     idempotent, so it is retried once, on a new connection. Timeouts are not retried: that would
     double THINKER_TIMEOUT_SECONDS.
     """
-    for attempt in (1, 2):
-        try:
-            return _session.get(url, params={"subject": subject}, headers=headers, timeout=settings.THINKER_TIMEOUT_SECONDS)
-        except requests.ConnectionError as error:
-            if attempt == 2 or isinstance(error, requests.Timeout):
-                raise
-            logger.info("Thinker connection dropped for subject %r (%s); retrying once", subject, error)
-    raise AssertionError("unreachable")
+    def get() -> requests.Response:
+        return _session.get(url, params={"subject": subject}, headers=headers, timeout=settings.THINKER_TIMEOUT_SECONDS)
+
+    try:
+        return get()
+    except requests.ConnectionError as error:
+        if isinstance(error, requests.Timeout):  # ConnectTimeout is both
+            raise
+        logger.info("Thinker connection dropped for subject %r (%s); retrying once", subject, error)
+    return get()
 
 
 def fetch_thought(*, subject: str) -> ThoughtData:
     """Ask the thinker for the thought on `subject`; raises ThinkerUnavailable (502) or ThinkerTimeout (504)."""
-    url = settings.THINKER_URL.rstrip("/") + "/"
+    url = _thinker_url("/")
     headers: dict[str, str] = {}
     if settings.TRACE_PROPAGATION == "manual":
         # The seed's step 2: write our trace's headers by hand. ddtrace's requests span starts
@@ -110,8 +116,7 @@ def fetch_thought(*, subject: str) -> ThoughtData:
 
 def check_thinker() -> None:
     """Raise unless the thinker answers its liveness check within the timeout."""
-    url = settings.THINKER_URL.rstrip("/") + "/healthz"
-    _session.get(url, timeout=settings.THINKER_TIMEOUT_SECONDS).raise_for_status()
+    _session.get(_thinker_url("/healthz"), timeout=settings.THINKER_TIMEOUT_SECONDS).raise_for_status()
 
 
 def fetch_thoughts(*, subjects: list[str]) -> list[ThoughtData]:

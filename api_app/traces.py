@@ -4,6 +4,7 @@ Ids stay Python ints and reach the page as strings: 64-bit ids never pass throug
 """
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 import requests
@@ -73,29 +74,31 @@ class SpanRow:
 
 @dataclass
 class Trace:
+    """One trace's spans; its summary figures are computed once (the templates read them often)."""
+
     trace_id: str
     spans: list[dict[str, Any]]
     rows: list[SpanRow] = field(default_factory=list)
 
-    @property
+    @cached_property
     def start(self) -> int:
         return min(span["start"] for span in self.spans)
 
-    @property
+    @cached_property
     def duration_ms(self) -> float:
         return (max(span["start"] + span["duration"] for span in self.spans) - self.start) / 1e6
 
-    @property
+    @cached_property
     def started_at(self) -> datetime:
         return datetime.fromtimestamp(self.start / 1e9, tz=UTC)
 
-    @property
+    @cached_property
     def root(self) -> dict[str, Any]:
         ids = {span["span_id"] for span in self.spans}
         roots = [span for span in self.spans if span.get("parent_id") not in ids]
         return min(roots, key=lambda span: span["start"])
 
-    @property
+    @cached_property
     def services(self) -> list[tuple[str, str, int]]:
         """(service, colour, span count), in order of first appearance."""
         counts: dict[str, int] = {}
@@ -103,12 +106,12 @@ class Trace:
             counts[span.get("service") or ""] = counts.get(span.get("service") or "", 0) + 1
         return [(service, service_color(service), count) for service, count in counts.items()]
 
-    @property
+    @cached_property
     def error(self) -> bool:
         return any(span.get("error") for span in self.spans)
 
     @property
-    def cache(self) -> str | None:
+    def cache(self) -> str | None:  # from `rows`, which _waterfall fills after construction
         verdicts = {row.cache for row in self.rows if row.cache}
         return verdicts.pop() if len(verdicts) == 1 else ("mixed" if verdicts else None)
 

@@ -87,20 +87,6 @@ INSTALLED_APPS = [
     "thinker_app",
 ]
 MIDDLEWARE: list[str] = []
-TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
-        "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-            ]
-        },
-    }
-]
 WSGI_APPLICATION = "thinkproject.wsgi.application"
 
 REST_FRAMEWORK = {
