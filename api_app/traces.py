@@ -15,7 +15,6 @@ SERVICE_COLORS = {
     "thinker-api": "#8a3ab9",
     "requests": "#b36bd6",
     "thinker-microservice": "#b5c918",
-    "django-cache": "#e89ac7",
     "redis": "#d65c9e",
     "sqlite": "#5b4a8a",
     "postgres": "#336791",

@@ -1,7 +1,8 @@
 from django.urls import path
 
 from thinker_app.views import ThinkView
+from thinkproject.tracing import one_view_span
 
 urlpatterns = [
-    path("", ThinkView.as_view(), name="think"),
+    path("", one_view_span(ThinkView), name="think"),
 ]

@@ -7,6 +7,8 @@ from ddtrace import config
 from ddtrace.propagation.http import HTTPPropagator
 from ddtrace.trace import Span, TraceFilter, tracer
 from django.conf import settings
+from django.views import View
+from wrapt import BaseObjectProxy
 
 from thinkproject.health import UNTRACED_PATH_PREFIXES
 
@@ -62,6 +64,27 @@ def configure_tracing() -> None:
     config.django["distributed_tracing_enabled"] = (
         settings.TRACE_CONTINUE_INCOMING and settings.TRACE_PROPAGATION == "auto"
     )
+
+
+def one_view_span(view_class: type[View], **initkwargs: Any) -> Callable[..., Any]:
+    """`view_class.as_view()` traced as one `django.view` span named after the class.
+
+    ddtrace wraps the view function twice (as_view, then path()) and every lifecycle method of
+    every class in the view's MRO: a DRF view is five `django.view*` spans per request that teach
+    nothing the request span does not, and they cost a quarter of the tracing on a cache hit
+    (BENCHMARKS.md). This keeps as_view's span, drops path()'s (it skips what ddtrace already
+    wrapped) and gives `view_class` the unwrapped methods; other views keep ddtrace's default.
+    Without ddtrace it is the plain view.
+    """
+    view = view_class.as_view(**initkwargs)
+    # DRF's as_view returns csrf_exempt(view): a plain wrapper around ddtrace's FunctionWrapper.
+    inner = getattr(view, "__wrapped__", view)
+    inner.csrf_exempt = getattr(view, "csrf_exempt", False)
+    for name in (*view_class.http_method_names, "setup", "dispatch", "http_method_not_allowed"):
+        method = next((vars(cls)[name] for cls in view_class.__mro__ if name in vars(cls)), None)
+        if isinstance(method, BaseObjectProxy):
+            setattr(view_class, name, method.__wrapped__)
+    return inner
 
 
 def inject_trace_headers(headers: dict[str, str] | Any) -> None:

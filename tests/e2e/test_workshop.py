@@ -56,6 +56,28 @@ def test_a_hit_within_the_ttl_is_one_trace_with_redis_and_no_database(stack, tra
     assert [span["resource"] for span in by_name(spans, "redis.command")] == ["GET"]
 
 
+@pytest.mark.usefixtures("fresh_memo")
+def test_a_hit_is_the_seeds_trace_plus_one_view_span_per_service(stack, trace_agent):
+    """No span nobody reads: one view span per DRF view (one_view_span), no Django cache span over Redis's."""
+    think(stack, "war")
+    response = think(stack, "war")
+    spans = trace_agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
+
+    by_id = {span["span_id"]: span for span in spans}
+    def depth(span: dict) -> int:
+        return 0 if span["parent_id"] not in by_id else 1 + depth(by_id[span["parent_id"]])
+    # One span per depth: a chain, each span the child of the one above it.
+    assert sorted((depth(s), s["service"], s["name"], s["resource"]) for s in spans) == [
+        (0, "thinker-api", "django.request", "GET think/"),
+        (1, "thinker-api", "django.view", "api_app.views.ThinkView"),
+        (2, "requests", "requests.request", "GET /"),
+        (3, "thinker-microservice", "django.request", "GET ^/"),
+        (4, "thinker-microservice", "django.view", "thinker_app.views.ThinkView"),
+        (5, "thinker-microservice", "think", "think"),
+        (6, "redis", "redis.command", "GET"),
+    ], dump(spans)
+
+
 def test_two_subjects_are_one_trace_with_two_thinker_calls(stack, trace_agent):
     response = think(stack, "war", "music")
     assert [item["subject"] for item in response.json()] == ["war", "music"]
