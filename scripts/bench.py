@@ -18,7 +18,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -86,18 +88,28 @@ def measured_load(stack: Stack, url: str, connections: int, seconds: int) -> dic
     return result
 
 
-def interleaved_loads(stacks: dict[str, Stack], path: str, connections: int, seconds: int, slices: int = 5) -> dict:
-    """The same load on each stack in turns of seconds/slices, ABBA order, so slow drift hits all alike.
+def alternating(loads: dict[str, Callable[[], dict]], turns: int) -> dict[str, list[dict]]:
+    """Each load once per turn, in ABBA order (A B, B A, ...), so slow drift hits them all alike.
 
     This machine kind's speed wanders by tens of percent over minutes (measured: the same stack's CPU
-    per request moved 1.7x between two runs 5 minutes apart), so stacks measured one after the other
-    compare the minutes, not the stacks. Ratios come from slices run back to back (their median).
+    per request moved 1.7x between two runs 5 minutes apart), so loads run one after the other
+    compare the minutes, not the loads. Ratios come from turns run back to back (paired_ratios).
     """
-    turns: dict[str, list[dict]] = {mode: [] for mode in stacks}
-    order = list(stacks)
-    for turn in range(slices):
-        for mode in order if turn % 2 == 0 else reversed(order):
-            turns[mode].append(measured_load(stacks[mode], stacks[mode].api_url + path, connections, max(1, seconds // slices)))
+    results: dict[str, list[dict]] = {name: [] for name in loads}
+    order = list(loads)
+    for turn in range(turns):
+        for name in order if turn % 2 == 0 else reversed(order):
+            results[name].append(loads[name]())
+    return results
+
+
+def interleaved_loads(stacks: dict[str, Stack], path: str, connections: int, seconds: int, slices: int = 5) -> dict:
+    """The same load on each stack, in `slices` alternating turns of seconds/slices each."""
+    turns = alternating(
+        {mode: partial(measured_load, stack, stack.api_url + path, connections, max(1, seconds // slices))
+         for mode, stack in stacks.items()},
+        slices,
+    )
     combined = {}
     for mode, parts in turns.items():
         requests_done = sum(part["requests"] for part in parts)
@@ -157,23 +169,19 @@ def miss_storm(stack: Stack, hit_url: str, seconds: int, stormers: int = 4) -> d
 
 
 def storm_against_calm(stack: Stack, hit_url: str, seconds: int, slices: int = 2) -> dict:
-    """Hits at 8 connections with and without a miss storm, in alternating turns (see interleaved_loads).
+    """Hits at 8 connections with and without a miss storm, in alternating turns.
 
     Few, long turns: a p99 over 2 s (about 1000 hits) swings 0.3-3.7x from one turn to the next.
     """
-    turns: dict[str, list[dict]] = {"calm": [], "storm": []}
     slice_seconds = max(1, seconds // slices)
-    for turn in range(slices):
-        for mode in ("calm", "storm") if turn % 2 == 0 else ("storm", "calm"):
-            if mode == "storm":
-                turns[mode].append(miss_storm(stack, hit_url, slice_seconds))
-            else:
-                turns[mode].append(wrk(hit_url, 8, slice_seconds))
+    turns = alternating(
+        {"calm": partial(wrk, hit_url, 8, slice_seconds), "storm": partial(miss_storm, stack, hit_url, slice_seconds)},
+        slices,
+    )
     combined = {mode: {p: statistics.median(part[p] for part in parts) for p in ("p50", "p75", "p90", "p99", "rps")}
                 for mode, parts in turns.items()}
     combined["storm"]["storm_misses"] = sum(part["storm_misses"] for part in turns["storm"])
-    combined["p99_ratios"] = sorted(storm["p99"] / calm["p99"] for storm, calm in zip(turns["storm"], turns["calm"]))
-    combined["p99_ratio"] = statistics.median(combined["p99_ratios"])
+    combined["p99_ratio"] = paired_ratios(turns["storm"], turns["calm"], "p99")
     return combined
 
 
@@ -267,11 +275,11 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
     for label, part in (("traced", traced), ("untraced", untraced)):
         s = part["stampede"]
         rows.append((f"stampede: 50 concurrent, fresh subject ({label})", f"{s['thinks']} think", f"{s['ok']}/50 OK in {s['wall_ms']:.0f} ms", "target 1"))
-    storm, calm = traced["storm"]["storm"], traced["storm"]["calm"]
+    storm, calm, storm_ratio = traced["storm"]["storm"], traced["storm"]["calm"], traced["storm"]["p99_ratio"]
     rows.append(("hit p50/p99 during a 4-client miss storm (traced, 8 conns)", f"{storm['p50']:.1f} / {storm['p99']:.1f} ms",
                  f"without, in alternate turns: {calm['p50']:.1f} / {calm['p99']:.1f} ms",
-                 f"p99 ratio {traced['storm']['p99_ratio']:.2f}× (target ≤ 1.5×), mean of 2 pairs "
-                 f"({traced['storm']['p99_ratios'][0]:.2f}–{traced['storm']['p99_ratios'][-1]:.2f}×)"))
+                 f"p99 ratio {storm_ratio['median']:.2f}× (target ≤ 1.5×), mean of 2 pairs "
+                 f"({storm_ratio['min']:.2f}–{storm_ratio['max']:.2f}×)"))
     rows.append(("spans per hit trace", str(traced["spans_per_hit_trace"]), json.dumps(traced["spans_by_service"]), ""))
     m = results["machine"]
     rows.append(("machine", f"{m['cores']} cores", f"load {m['loadavg_before']:.2f} → {m['loadavg_after']:.2f}", f"Python {m['python']}, {results['settings']['database']}"))
