@@ -10,6 +10,7 @@ measurable at rest (gthread 2x4 was no cheaper per request). GUNICORN_WORKER_CLA
 GUNICORN_THREADS=1 shows the head-of-line blocking on purpose (gunicorn turns sync into gthread
 whenever threads > 1).
 """
+import gc
 import os
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
@@ -27,3 +28,14 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 # A forwarded proxy header is only trusted from the local machine (gunicorn's default).
 forwarded_allow_ips = "127.0.0.1"
+
+
+def post_worker_init(worker: object) -> None:
+    """Freeze what the worker loaded (Django, DRF, ddtrace: a few hundred thousand objects) out of the GC.
+
+    Python's full (gen2) collections walk every tracked object and stop all of a worker's threads
+    while they do. Measured on 2 cores, hits at 8 connections: gen2 pauses of 100-210 ms, a few per
+    worker every 10 s, were the hits' p99 (about 100 ms calm, up to 190 ms in a miss storm); frozen,
+    the pauses are 11-29 ms and the p99 43-67 ms. Nothing loaded at start-up is garbage later.
+    """
+    gc.freeze()
