@@ -183,14 +183,19 @@ def manage(env: dict[str, str], *args: str) -> None:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
 
 
-def start_gunicorn(name: str, env: dict[str, str], log_dir: Path) -> tuple[str, Process]:
+def start_gunicorn(
+    name: str, env: dict[str, str], log_dir: Path,
+    app: str = "thinkproject.wsgi:application", chdir: Path = REPO, ready_path: str = "/healthz",
+) -> tuple[str, Process]:
     """`ddtrace-run gunicorn` with the repo's gunicorn.conf.py, as docker compose runs the services."""
     port = free_port()
     env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
-    command = [str(BIN / "ddtrace-run"), str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "thinkproject.wsgi:application"]
+    command = [
+        str(BIN / "ddtrace-run"), str(BIN / "gunicorn"), "-c", str(REPO / "gunicorn.conf.py"), "--chdir", str(chdir), app,
+    ]
     process = Process(name, command, env, log_dir / f"{name}-{port}.log").start()
     url = f"http://127.0.0.1:{port}"
-    process.wait_ready(http_ok(f"{url}/healthz"))
+    process.wait_ready(http_ok(f"{url}{ready_path}"))
     return url, process
 
 
@@ -218,6 +223,35 @@ def boot_stack(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> 
         thinker.stop()
         raise
     return Stack(api_url, thinker_url, api, thinker, redis_url, common)
+
+
+FLASK_SEED = REPO / "bench" / "flask_seed"
+
+
+def boot_flask_seed(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
+    """The workshop's own Flask app (bench/flask_seed) under ddtrace-run gunicorn with our gunicorn.conf.py.
+
+    ddtrace's defaults, none of tracing.env: the seed as the workshop ships it. Services seed-api and
+    seed-thinker, so its traces stand apart from ours in the test agent.
+    """
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DD_", "DJANGO_", "_DD_"))}
+    env.update(
+        SEED_DATABASE_URL=f"sqlite:///{logs / f'seed-{secrets.token_hex(4)}.sqlite3'}",
+        REDIS_URL=own_redis_database(redis_url), DD_TRACE_AGENT_URL=agent_url, DD_ENV="local", **extra_env,
+    )
+    subprocess.run([sys.executable, "thinker.py"], cwd=FLASK_SEED, env=env, check=True, capture_output=True)
+    thinker_url, thinker = start_gunicorn(
+        "seed-thinker", {**env, "DD_SERVICE": "seed-thinker"}, logs, "thinker:app", FLASK_SEED, "/?subject=war"
+    )
+    try:
+        api_url, api = start_gunicorn(
+            "seed-api", {**env, "DD_SERVICE": "seed-api", "THINKER_URL": thinker_url}, logs, "api:app", FLASK_SEED,
+            "/think/?subject=war",
+        )
+    except Exception:
+        thinker.stop()
+        raise
+    return Stack(api_url, thinker_url, api, thinker, env["REDIS_URL"], env)
 
 
 def fresh_database_url(logs: Path) -> str:
