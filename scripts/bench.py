@@ -2,8 +2,9 @@
 """make bench: start the stack as docker compose runs it, measure it with bounded loads, print one table.
 
 Stacks: gunicorn with gunicorn.conf.py under ddtrace-run, the test agent, a private redis-server, and
-PostgreSQL when POSTGRES_TEST_SERVER_URL answers (else SQLite); one traced, one with DD_TRACE_ENABLED=false, both
-up at once and loaded in alternating turns (the machine's speed drifts; see interleaved_loads).
+PostgreSQL when POSTGRES_TEST_SERVER_URL answers (else SQLite); one traced, one with DD_TRACE_ENABLED=false, and
+the workshop's own Flask app (bench/flask_seed) the same two ways, all up at once and loaded in alternating turns
+(the machine's speed drifts; see interleaved_loads), so "faster than the seed" compares one machine with itself.
 Loads: wrk on loopback, fixed durations. Writes bench/results.json, bench/results.md and bench/latency.png.
 """
 import argparse
@@ -28,7 +29,7 @@ sys.path.insert(0, str(REPO))
 
 
 from tests.e2e.processes import (  # noqa: E402
-    POSTGRES_SERVER, Stack, boot_stack, create_postgres_database, drop_created_databases,
+    POSTGRES_SERVER, Stack, boot_flask_seed, boot_stack, create_postgres_database, drop_created_databases,
     joined, start_redis, start_trace_agent, think,
 )
 
@@ -217,18 +218,28 @@ def run(seconds: int) -> dict:
             database_url = postgres_database()
             results["settings"]["database"] = "postgresql" if database_url else "sqlite"
             stacks[mode] = boot(logs, redis_url, agent.url, database_url, **env)
-            assert think(stacks[mode], "war").status_code == 200  # memoize the hit subject
-            results[mode] = {"miss_ms": miss_latencies(stacks[mode], 7), "hit": []}
-        results["tracing_cost"] = {}
+        for mode, env in (("seed", {}), ("seed_untraced", {"DD_TRACE_ENABLED": "false"})):
+            stacks[mode] = boot_flask_seed(logs, redis_url, agent.url, THINK_CACHE_TTL_SECONDS="3600", **env)
+        for mode, stack in stacks.items():
+            assert think(stack, "war").status_code == 200  # memoize the hit subject
+            results[mode] = {"miss_ms": miss_latencies(stack, 7), "hit": []}
+        results["tracing_cost"], results["seed_tracing_cost"], results["versus_seed"] = {}, {}, {}
         for connections in (1, 8, 32):
             loads = interleaved_loads(stacks, "/think/?subject=war", connections, seconds)
             for mode, load in loads.items():
                 results[mode]["hit"].append(load)
-            traced, untraced = loads["traced"]["slices"], loads["untraced"]["slices"]
-            results["tracing_cost"][str(connections)] = {
-                "rps": paired_ratios(untraced, traced, "rps"), "cpu": paired_ratios(traced, untraced, "cpu_ms_per_request"),
+            turns = {mode: load["slices"] for mode, load in loads.items()}
+            for key, traced, untraced in (("tracing_cost", "traced", "untraced"), ("seed_tracing_cost", "seed", "seed_untraced")):
+                results[key][str(connections)] = {
+                    "rps": paired_ratios(turns[untraced], turns[traced], "rps"),
+                    "cpu": paired_ratios(turns[traced], turns[untraced], "cpu_ms_per_request"),
+                }
+            results["versus_seed"][str(connections)] = {
+                "rps": paired_ratios(turns["traced"], turns["seed"], "rps"),
+                "cpu": paired_ratios(turns["traced"], turns["seed"], "cpu_ms_per_request"),
             }
-        for mode, stack in stacks.items():
+        for mode in ("traced", "untraced"):
+            stack = stacks[mode]
             part = results[mode]
             part["storm"] = storm_against_calm(stack, f"{stack.api_url}/think/?subject=war", seconds)
             part["stampede"] = stampede(stack)
@@ -255,22 +266,29 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
     def hit(part: dict, connections: int) -> dict:
         return next(h for h in part["hit"] if h["connections"] == connections)
     rows = []
-    for label, part in (("traced", traced), ("untraced", untraced)):
+    seed, seed_untraced = results["seed"], results["seed_untraced"]
+    for label, part in (("traced", traced), ("untraced", untraced), ("Flask seed, traced", seed)):
         miss = statistics.median(part["miss_ms"])
         rows.append((f"miss latency, median of {len(part['miss_ms'])} ({label})", f"{miss:.1f} ms",
                      f"+{miss - 500:.1f} ms over the 500 ms pause", "≤ +15 ms" if label == "traced" else ""))
+    def latencies(h: dict) -> str:
+        return f"{h['rps']:.0f} ({h['p50']:.1f}/{h['p90']:.1f}/{h['p99']:.1f})"
     for connections in (1, 8, 32):
-        t, u = hit(traced, connections), hit(untraced, connections)
-        rows.append((f"hit, {connections} connection{'s' if connections > 1 else ''}: req/s (p50/p90/p99 ms)",
-                     f"{t['rps']:.0f} ({t['p50']:.1f}/{t['p90']:.1f}/{t['p99']:.1f})",
-                     f"untraced {u['rps']:.0f} ({u['p50']:.1f}/{u['p90']:.1f}/{u['p99']:.1f})",
-                     f"tracing costs {results['tracing_cost'][str(connections)]['rps']['median']:.2f}×"))
-    t8, u8 = hit(traced, 8), hit(untraced, 8)
+        t, u, s = hit(traced, connections), hit(untraced, connections), hit(seed, connections)
+        rows.append((f"hit, {connections} connection{'s' if connections > 1 else ''}: req/s (p50/p90/p99 ms)", latencies(t),
+                     f"untraced {latencies(u)}; Flask seed, traced {latencies(s)}",
+                     f"tracing costs {results['tracing_cost'][str(connections)]['rps']['median']:.2f}×; "
+                     f"{results['versus_seed'][str(connections)]['rps']['median']:.2f}× the seed's req/s"))
+    t8, u8, s8 = hit(traced, 8), hit(untraced, 8), hit(seed, 8)
+    versus = results["versus_seed"]["8"]["cpu"]
     rows.append(("server CPU per hit request, both services (8 conns)", f"{t8['cpu_ms_per_request']:.2f} ms traced",
-                 f"{u8['cpu_ms_per_request']:.2f} ms untraced", "target ≤ 3.5 ms traced"))
-    cost = results["tracing_cost"]["8"]
+                 f"{u8['cpu_ms_per_request']:.2f} ms untraced; Flask seed, traced: {s8['cpu_ms_per_request']:.2f} ms",
+                 f"{versus['median']:.2f}× the seed's ({versus['min']:.2f}–{versus['max']:.2f}×); "
+                 "target ≤ 0.5× (3.5 ms of the seed's 7)"))
+    cost, seed_cost = results["tracing_cost"]["8"], results["seed_tracing_cost"]["8"]
     rows.append(("cost of tracing, untraced ÷ traced req/s (8 conns)", f"{cost['rps']['median']:.2f}×",
-                 f"CPU per request: {cost['cpu']['median']:.2f}×",
+                 f"CPU per request: {cost['cpu']['median']:.2f}×; Flask seed: {seed_cost['rps']['median']:.2f}× "
+                 f"(CPU {seed_cost['cpu']['median']:.2f}×)",
                  f"target ≤ 1.5×; median of 5 back-to-back pairs ({cost['rps']['min']:.2f}–{cost['rps']['max']:.2f}×)"))
     for label, part in (("traced", traced), ("untraced", untraced)):
         s = part["stampede"]
@@ -300,14 +318,16 @@ def chart(results: dict, path: Path) -> None:
 
     fig, (hits, misses) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [3, 1]})
     labels = ["p50", "p75", "p90", "p99"]
-    for mode, color in (("traced", "#8a3ab9"), ("untraced", "#b5c918")):
+    for mode, label, color in (("traced", "traced", "#8a3ab9"), ("untraced", "untraced", "#b5c918"),
+                               ("seed", "Flask seed, traced", "#555555")):
         h = next(h for h in results[mode]["hit"] if h["connections"] == 8)
-        hits.plot(labels, [h[p] for p in labels], marker="o", color=color, label=f"hit, {mode} ({h['rps']:.0f} req/s)")
+        hits.plot(labels, [h[p] for p in labels], marker="o", color=color, label=f"hit, {label} ({h['rps']:.0f} req/s)")
     storm = results["traced"]["storm"]["storm"]
     hits.plot(labels, [storm[p] for p in labels], marker="s", linestyle="--", color="#bc4c00", label="hit, traced, during miss storm")
     hits.set(title="Cache hits at 8 connections", ylabel="latency (ms)", xlabel="percentile")
     hits.legend()
-    misses.boxplot([results["traced"]["miss_ms"], results["untraced"]["miss_ms"]], tick_labels=["traced", "untraced"])
+    misses.boxplot([results[mode]["miss_ms"] for mode in ("traced", "untraced", "seed")],
+                   tick_labels=["traced", "untraced", "seed"])
     misses.axhline(500, color="#888", linestyle=":", label="THINK_DELAY_SECONDS")
     misses.set(title="Cache misses", ylabel="latency (ms)")
     misses.legend(loc="lower right")
