@@ -3,8 +3,9 @@
 
 Stacks: gunicorn with gunicorn.conf.py under ddtrace-run, the test agent, a private redis-server, and
 PostgreSQL when POSTGRES_TEST_SERVER_URL answers (else SQLite); one traced, one with DD_TRACE_ENABLED=false, and
-the workshop's own Flask app (bench/flask_seed) the same two ways, all up at once and loaded in alternating turns
-(the machine's speed drifts; see interleaved_loads), so "faster than the seed" compares one machine with itself.
+the workshop's own Flask app (bench/flask_seed) the same two ways, and the floor (bench/floor: the two hops with no
+framework), all up at once and loaded in alternating turns (the machine's speed drifts; see interleaved_loads), so
+"faster than the seed" compares one machine with itself.
 Loads: wrk on loopback, fixed durations. Writes bench/results.json, bench/results.md and bench/latency.png.
 """
 import argparse
@@ -29,8 +30,8 @@ sys.path.insert(0, str(REPO))
 
 
 from tests.e2e.processes import (  # noqa: E402
-    POSTGRES_SERVER, Stack, boot_flask_seed, boot_stack, create_postgres_database, drop_created_databases,
-    joined, start_redis, start_trace_agent, think,
+    POSTGRES_SERVER, Stack, boot_flask_seed, boot_stack, create_postgres_database,
+    drop_created_databases, joined, own_redis_database, start_gunicorn, start_redis, start_trace_agent, think,
 )
 
 OUT = REPO / "bench"
@@ -195,6 +196,20 @@ def boot(logs: Path, redis_url: str, agent_url: str, database_url: str | None, *
     return boot_stack(logs, redis_url, agent_url, **extra)
 
 
+def boot_floor(logs: Path, redis_url: str) -> Stack:
+    """bench/floor's two WSGI apps under gunicorn with gunicorn.conf.py, untraced."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DD_", "DJANGO_", "_DD_"))}
+    env.update(REDIS_URL=own_redis_database(redis_url), DD_TRACE_ENABLED="false")
+    floor = REPO / "bench" / "floor"
+    thinker_url, thinker = start_gunicorn("floor-thinker", env, logs, "wsgi:thinker", floor, "/")
+    try:
+        api_url, api = start_gunicorn("floor-api", {**env, "THINKER_URL": thinker_url}, logs, "wsgi:api", floor, "/")
+    except Exception:
+        thinker.stop()
+        raise
+    return Stack(api_url, thinker_url, api, thinker, env["REDIS_URL"], env)
+
+
 def postgres_database() -> str | None:
     try:
         return create_postgres_database(POSTGRES_SERVER, f"thinker_bench_{secrets.token_hex(4)}")
@@ -220,9 +235,20 @@ def run(seconds: int) -> dict:
             stacks[mode] = boot(logs, redis_url, agent.url, database_url, **env)
         for mode, env in (("seed", {}), ("seed_untraced", {"DD_TRACE_ENABLED": "false"})):
             stacks[mode] = boot_flask_seed(logs, redis_url, agent.url, THINK_CACHE_TTL_SECONDS="3600", **env)
+        stacks["floor"] = boot_floor(logs, redis_url)
         for mode, stack in stacks.items():
             assert think(stack, "war").status_code == 200  # memoize the hit subject
+            if mode == "floor":
+                results[mode] = {"hit": []}
+                continue
             results[mode] = {"miss_ms": miss_latencies(stack, 7), "hit": []}
+        # Before the loads: the seed's traced turns (about 20 spans a hit) leave the test agent minutes behind.
+        response = think(stacks["traced"], "war")
+        spans = agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
+        results["traced"]["spans_per_hit_trace"] = len(spans)
+        results["traced"]["spans_by_service"] = {
+            service: sum(1 for span in spans if span["service"] == service) for service in sorted({s["service"] for s in spans})
+        }
         results["tracing_cost"], results["seed_tracing_cost"], results["versus_seed"] = {}, {}, {}
         for connections in (1, 8, 32):
             loads = interleaved_loads(stacks, "/think/?subject=war", connections, seconds)
@@ -238,16 +264,14 @@ def run(seconds: int) -> dict:
                 "rps": paired_ratios(turns["traced"], turns["seed"], "rps"),
                 "cpu": paired_ratios(turns["traced"], turns["seed"], "cpu_ms_per_request"),
             }
+        for mode in ("seed", "seed_untraced", "floor"):  # only our stacks take the storm and the stampede
+            stacks[mode].api.stop()
+            stacks[mode].thinker.stop()
         for mode in ("traced", "untraced"):
             stack = stacks[mode]
             part = results[mode]
             part["storm"] = storm_against_calm(stack, f"{stack.api_url}/think/?subject=war", seconds)
             part["stampede"] = stampede(stack)
-            if mode == "traced":
-                response = think(stack, "war")
-                spans = agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
-                part["spans_per_hit_trace"] = len(spans)
-                part["spans_by_service"] = {s: sum(1 for x in spans if x["service"] == s) for s in sorted({x["service"] for x in spans})}
         results["machine"]["loadavg_after"] = os.getloadavg()[0]
     finally:
         for stack in stacks.values():
@@ -279,10 +303,11 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
                      f"untraced {latencies(u)}; Flask seed, traced {latencies(s)}",
                      f"tracing costs {results['tracing_cost'][str(connections)]['rps']['median']:.2f}×; "
                      f"{results['versus_seed'][str(connections)]['rps']['median']:.2f}× the seed's req/s"))
-    t8, u8, s8 = hit(traced, 8), hit(untraced, 8), hit(seed, 8)
+    t8, u8, s8, su8, f8 = (hit(results[mode], 8) for mode in ("traced", "untraced", "seed", "seed_untraced", "floor"))
     versus = results["versus_seed"]["8"]["cpu"]
     rows.append(("server CPU per hit request, both services (8 conns)", f"{t8['cpu_ms_per_request']:.2f} ms traced",
-                 f"{u8['cpu_ms_per_request']:.2f} ms untraced; Flask seed, traced: {s8['cpu_ms_per_request']:.2f} ms",
+                 f"{u8['cpu_ms_per_request']:.2f} ms untraced; Flask seed {s8['cpu_ms_per_request']:.2f} ms traced, "
+                 f"{su8['cpu_ms_per_request']:.2f} ms untraced; no framework (bench/floor) {f8['cpu_ms_per_request']:.2f} ms",
                  f"{versus['median']:.2f}× the seed's ({versus['min']:.2f}–{versus['max']:.2f}×); "
                  "target ≤ 0.5× (3.5 ms of the seed's 7)"))
     cost, seed_cost = results["tracing_cost"]["8"], results["seed_tracing_cost"]["8"]
