@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO))
 
 
 from tests.e2e.processes import (  # noqa: E402
-    POSTGRES_SERVER, Stack, boot_flask_seed, boot_stack, create_postgres_database,
+    POSTGRES_SERVER, Stack, boot_flask_seed, boot_stack, clean_env, create_postgres_database,
     drop_created_databases, joined, own_redis_database, start_gunicorn, start_redis, start_trace_agent, think,
 )
 
@@ -198,8 +198,7 @@ def boot(logs: Path, redis_url: str, agent_url: str, database_url: str | None, *
 
 def boot_floor(logs: Path, redis_url: str) -> Stack:
     """bench/floor's two WSGI apps under gunicorn with gunicorn.conf.py, untraced."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DD_", "DJANGO_", "_DD_"))}
-    env.update(REDIS_URL=own_redis_database(redis_url), DD_TRACE_ENABLED="false")
+    env = clean_env(REDIS_URL=own_redis_database(redis_url), DD_TRACE_ENABLED="false")
     floor = REPO / "bench" / "floor"
     thinker_url, thinker = start_gunicorn("floor-thinker", env, logs, "wsgi:thinker", floor, "/")
     try:
@@ -290,7 +289,7 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
     def hit(part: dict, connections: int) -> dict:
         return next(h for h in part["hit"] if h["connections"] == connections)
     rows = []
-    seed, seed_untraced = results["seed"], results["seed_untraced"]
+    seed = results["seed"]
     for label, part in (("traced", traced), ("untraced", untraced), ("Flask seed, traced", seed)):
         miss = statistics.median(part["miss_ms"])
         rows.append((f"miss latency, median of {len(part['miss_ms'])} ({label})", f"{miss:.1f} ms",

@@ -169,12 +169,16 @@ def own_redis_database(redis_url: str) -> str:
     return urlunsplit(urlsplit(redis_url)._replace(path=f"/{1 + next(_redis_databases) % 15}"))
 
 
-def service_env(**overrides: str) -> dict[str, str]:
-    """The environment a service runs with: this one, the repo's tracing.env, then `overrides`."""
+def clean_env(**overrides: str) -> dict[str, str]:
+    """This environment without its ddtrace and Django settings (ours must not leak in), then `overrides`."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DD_", "DJANGO_", "_DD_"))}
-    env.update(read_env_file(REPO / "tracing.env"))
     env.update(overrides)
     return env
+
+
+def service_env(**overrides: str) -> dict[str, str]:
+    """The environment a service runs with: this one, the repo's tracing.env, then `overrides`."""
+    return clean_env(**{**read_env_file(REPO / "tracing.env"), **overrides})
 
 
 def manage(env: dict[str, str], *args: str) -> None:
@@ -234,8 +238,7 @@ def boot_flask_seed(logs: Path, redis_url: str, agent_url: str, **extra_env: str
     ddtrace's defaults, none of tracing.env: the seed as the workshop ships it. Services seed-api and
     seed-thinker, so its traces stand apart from ours in the test agent.
     """
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DD_", "DJANGO_", "_DD_"))}
-    env.update(
+    env = clean_env(
         SEED_DATABASE_URL=f"sqlite:///{logs / f'seed-{secrets.token_hex(4)}.sqlite3'}",
         REDIS_URL=own_redis_database(redis_url), DD_TRACE_AGENT_URL=agent_url, DD_ENV="local", **extra_env,
     )
