@@ -31,7 +31,8 @@ sys.path.insert(0, str(REPO))
 
 from tests.e2e.processes import (  # noqa: E402
     POSTGRES_SERVER, Stack, boot_flask_seed, boot_stack, clean_env, create_postgres_database,
-    drop_created_databases, joined, own_redis_database, start_gunicorn, start_redis, start_trace_agent, think,
+    drop_created_databases, joined, own_redis_database, start_gunicorn, start_pair, start_redis, start_trace_agent,
+    think,
 )
 
 OUT = REPO / "bench"
@@ -200,12 +201,10 @@ def boot_floor(logs: Path, redis_url: str) -> Stack:
     """bench/floor's two WSGI apps under gunicorn with gunicorn.conf.py, untraced."""
     env = clean_env(REDIS_URL=own_redis_database(redis_url), DD_TRACE_ENABLED="false")
     floor = REPO / "bench" / "floor"
-    thinker_url, thinker = start_gunicorn("floor-thinker", env, logs, "wsgi:thinker", floor, "/")
-    try:
-        api_url, api = start_gunicorn("floor-api", {**env, "THINKER_URL": thinker_url}, logs, "wsgi:api", floor, "/")
-    except Exception:
-        thinker.stop()
-        raise
+    thinker_url, thinker, api_url, api = start_pair(
+        lambda: start_gunicorn("floor-thinker", env, logs, "wsgi:thinker", floor, "/"),
+        lambda url: start_gunicorn("floor-api", {**env, "THINKER_URL": url}, logs, "wsgi:api", floor, "/"),
+    )
     return Stack(api_url, thinker_url, api, thinker, env["REDIS_URL"], env)
 
 
@@ -246,7 +245,8 @@ def run(seconds: int) -> dict:
         spans = agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
         results["traced"]["spans_per_hit_trace"] = len(spans)
         results["traced"]["spans_by_service"] = {
-            service: sum(1 for span in spans if span["service"] == service) for service in sorted({s["service"] for s in spans})
+            service: sum(1 for span in spans if span["service"] == service)
+            for service in sorted({s["service"] for s in spans})
         }
         results["tracing_cost"], results["seed_tracing_cost"], results["versus_seed"] = {}, {}, {}
         for connections in (1, 8, 32):
@@ -254,7 +254,8 @@ def run(seconds: int) -> dict:
             for mode, load in loads.items():
                 results[mode]["hit"].append(load)
             turns = {mode: load["slices"] for mode, load in loads.items()}
-            for key, traced, untraced in (("tracing_cost", "traced", "untraced"), ("seed_tracing_cost", "seed", "seed_untraced")):
+            pairs = (("tracing_cost", "traced", "untraced"), ("seed_tracing_cost", "seed", "seed_untraced"))
+            for key, traced, untraced in pairs:
                 results[key][str(connections)] = {
                     "rps": paired_ratios(turns[untraced], turns[traced], "rps"),
                     "cpu": paired_ratios(turns[traced], turns[untraced], "cpu_ms_per_request"),
@@ -298,7 +299,8 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
         return f"{h['rps']:.0f} ({h['p50']:.1f}/{h['p90']:.1f}/{h['p99']:.1f})"
     for connections in (1, 8, 32):
         t, u, s = hit(traced, connections), hit(untraced, connections), hit(seed, connections)
-        rows.append((f"hit, {connections} connection{'s' if connections > 1 else ''}: req/s (p50/p90/p99 ms)", latencies(t),
+        rows.append((f"hit, {connections} connection{'s' if connections > 1 else ''}: req/s (p50/p90/p99 ms)",
+                     latencies(t),
                      f"untraced {latencies(u)}; Flask seed, traced {latencies(s)}",
                      f"tracing costs {results['tracing_cost'][str(connections)]['rps']['median']:.2f}×; "
                      f"{results['versus_seed'][str(connections)]['rps']['median']:.2f}× the seed's req/s"))
@@ -306,7 +308,8 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
     versus = results["versus_seed"]["8"]["cpu"]
     rows.append(("server CPU per hit request, both services (8 conns)", f"{t8['cpu_ms_per_request']:.2f} ms traced",
                  f"{u8['cpu_ms_per_request']:.2f} ms untraced; Flask seed {s8['cpu_ms_per_request']:.2f} ms traced, "
-                 f"{su8['cpu_ms_per_request']:.2f} ms untraced; no framework (bench/floor) {f8['cpu_ms_per_request']:.2f} ms",
+                 f"{su8['cpu_ms_per_request']:.2f} ms untraced; "
+                 f"no framework (bench/floor) {f8['cpu_ms_per_request']:.2f} ms",
                  f"{versus['median']:.2f}× the seed's ({versus['min']:.2f}–{versus['max']:.2f}×); "
                  "target ≤ 0.5× (3.5 ms of the seed's 7)"))
     cost, seed_cost = results["tracing_cost"]["8"], results["seed_tracing_cost"]["8"]

@@ -28,18 +28,6 @@ class Thought(db.Model):
         return {"id": self.id, "quote": self.quote, "author": self.author, "subject": self.subject}
 
 
-SEED_THOUGHTS = [
-    ("My religion consists of a humble admiration of the illimitable superior spirit who reveals himself in the "
-     "slight details we are able to perceive with our frail and feeble mind.", "Albert Einstein", "religion"),
-    ("For a successful technology, reality must take precedence over public relations, for Nature cannot be fooled.",
-     "Richard Feynman", "technology"),
-    ("One is left with the horrible feeling now that war settles nothing; that to win a war is as disastrous as to "
-     "lose one.", "Agatha Christie", "war"),
-    ("Life grants nothing to us mortals without hard work.", "Horace", "work"),
-    ("Ah, music. A magic beyond all we do here!", "J. K. Rowling", "music"),
-    ("I think that God in creating Man somewhat overestimated his ability.", "Oscar Wilde", "mankind"),
-]
-
 app = Flask(__name__)
 app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["SEED_DATABASE_URL"]
 app.config["SQLALCHEMY_TRACK_MODIFICATIONS"] = False
@@ -69,8 +57,15 @@ def think_microservice():
 
 
 if __name__ == "__main__":
+    # The six thoughts are the ones our data migration loads: one list for both apps.
+    import importlib
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    seed_thoughts = importlib.import_module("thinker_app.migrations.0002_seed_thoughts").SEED_THOUGHTS
     with app.app_context():
         db.drop_all()
         db.create_all()
-        db.session.add_all(Thought(quote=q, author=a, subject=s) for q, a, s in SEED_THOUGHTS)
+        db.session.add_all(Thought(quote=q, author=a, subject=s) for q, a, s in seed_thoughts)
         db.session.commit()

@@ -16,9 +16,11 @@ KEY = "floor:thought"
 HEADERS = [("Content-Type", "application/json")]
 
 _redis = redis.Redis.from_url(os.environ["REDIS_URL"])
-_redis.set(KEY, json.dumps({"id": 3, "quote": "To win a war is as disastrous as to lose one.", "author": "Agatha Christie"}))
+THOUGHT = {"id": 3, "quote": "To win a war is as disastrous as to lose one.", "author": "Agatha Christie"}
+_redis.set(KEY, json.dumps(THOUGHT))
 _session = requests.Session()
 _session.trust_env = False
+THINKER_URL = os.environ.get("THINKER_URL", "")  # only the api needs it
 
 
 def thinker(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -30,6 +32,6 @@ def thinker(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iter
 
 def api(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
     """The thinker's answer over HTTP, passed through."""
-    answer = _session.get(os.environ["THINKER_URL"] + "/", params={"subject": "war"}, timeout=2)
+    answer = _session.get(THINKER_URL + "/", params={"subject": "war"}, timeout=2)
     start_response(f"{answer.status_code} {answer.reason}", [*HEADERS, ("Content-Length", str(len(answer.content)))])
     return [answer.content]

@@ -195,7 +195,8 @@ def start_gunicorn(
     port = free_port()
     env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
     command = [
-        str(BIN / "ddtrace-run"), str(BIN / "gunicorn"), "-c", str(REPO / "gunicorn.conf.py"), "--chdir", str(chdir), app,
+        str(BIN / "ddtrace-run"), str(BIN / "gunicorn"), "-c", str(REPO / "gunicorn.conf.py"),
+        "--chdir", str(chdir), app,
     ]
     process = Process(name, command, env, log_dir / f"{name}-{port}.log").start()
     url = f"http://127.0.0.1:{port}"
@@ -213,6 +214,19 @@ class Stack:
     env: dict[str, str]
 
 
+def start_pair(
+    start_thinker: Callable[[], tuple[str, Process]], start_api: Callable[[str], tuple[str, Process]],
+) -> tuple[str, Process, str, Process]:
+    """Start a thinker, then an API that calls it; if the API fails to start, stop the thinker too."""
+    thinker_url, thinker = start_thinker()
+    try:
+        api_url, api = start_api(thinker_url)
+    except Exception:
+        thinker.stop()
+        raise
+    return thinker_url, thinker, api_url, api
+
+
 def boot_stack(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
     """A fresh database and Redis database, then the thinker and the API under ddtrace-run gunicorn."""
     redis_url = own_redis_database(redis_url)
@@ -220,12 +234,9 @@ def boot_stack(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> 
     thinker_env = service_env(
         **common, DJANGO_SETTINGS_MODULE="thinkproject.settings.thinker", DD_SERVICE="thinker-microservice"
     )
-    thinker_url, thinker = start_gunicorn("thinker", thinker_env, logs)
-    try:
-        api_url, api = start_api(logs, common, thinker_url)
-    except Exception:
-        thinker.stop()
-        raise
+    thinker_url, thinker, api_url, api = start_pair(
+        lambda: start_gunicorn("thinker", thinker_env, logs), lambda url: start_api(logs, common, url)
+    )
     return Stack(api_url, thinker_url, api, thinker, redis_url, common)
 
 
@@ -243,17 +254,15 @@ def boot_flask_seed(logs: Path, redis_url: str, agent_url: str, **extra_env: str
         REDIS_URL=own_redis_database(redis_url), DD_TRACE_AGENT_URL=agent_url, DD_ENV="local", **extra_env,
     )
     subprocess.run([sys.executable, "thinker.py"], cwd=FLASK_SEED, env=env, check=True, capture_output=True)
-    thinker_url, thinker = start_gunicorn(
-        "seed-thinker", {**env, "DD_SERVICE": "seed-thinker"}, logs, "thinker:app", FLASK_SEED, "/?subject=war"
-    )
-    try:
-        api_url, api = start_gunicorn(
-            "seed-api", {**env, "DD_SERVICE": "seed-api", "THINKER_URL": thinker_url}, logs, "api:app", FLASK_SEED,
+    thinker_url, thinker, api_url, api = start_pair(
+        lambda: start_gunicorn(
+            "seed-thinker", {**env, "DD_SERVICE": "seed-thinker"}, logs, "thinker:app", FLASK_SEED, "/?subject=war"
+        ),
+        lambda url: start_gunicorn(
+            "seed-api", {**env, "DD_SERVICE": "seed-api", "THINKER_URL": url}, logs, "api:app", FLASK_SEED,
             "/think/?subject=war",
-        )
-    except Exception:
-        thinker.stop()
-        raise
+        ),
+    )
     return Stack(api_url, thinker_url, api, thinker, env["REDIS_URL"], env)
 
 
