@@ -29,11 +29,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 
-from tests.e2e.processes import (  # noqa: E402
+from harness.processes import (  # noqa: E402
     POSTGRES_SERVER, Stack, boot_flask_seed, boot_stack, clean_env, create_postgres_database,
-    drop_created_databases, joined, own_redis_database, start_gunicorn, start_pair, start_redis, start_trace_agent,
-    think,
+    drop_created_databases, own_redis_database, start_gunicorn, start_pair, start_redis, start_trace_agent, think,
 )
+from harness.spans import joined  # noqa: E402
 
 OUT = REPO / "bench"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")

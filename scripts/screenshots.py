@@ -13,8 +13,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.e2e.browser import admin_login, chromium  # noqa: E402
-from tests.e2e.processes import boot_stack, joined, manage, service_env, start_redis, start_trace_agent, think  # noqa: E402
+from harness.browser import admin_login, chromium  # noqa: E402
+from harness.processes import boot_stack, manage, service_env, start_redis, start_trace_agent, think  # noqa: E402
+from harness.spans import joined  # noqa: E402
 
 OUT = REPO / "docs" / "images"
 

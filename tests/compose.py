@@ -44,7 +44,7 @@ def compose_config(env: dict[str, str] | None = None) -> dict[str, Any]:
 
 def service_environment(service: dict[str, Any]) -> dict[str, str]:
     """A service's environment as its container gets it: env_file(s) first, then `environment`."""
-    from tests.e2e.processes import read_env_file
+    from harness.processes import read_env_file
 
     env: dict[str, str] = {}
     env_files = service.get("env_file", [])

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.e2e.processes import Stack, TraceAgent, boot_stack, drop_created_databases, start_redis, start_trace_agent
+from harness.processes import Stack, TraceAgent, boot_stack, drop_created_databases, start_redis, start_trace_agent
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

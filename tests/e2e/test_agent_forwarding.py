@@ -4,7 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.processes import TraceAgent, boot_stack, joined, start_trace_agent, think
+from harness.processes import TraceAgent, boot_stack, start_trace_agent, think
+from harness.spans import joined
 
 
 @pytest.fixture(scope="module")

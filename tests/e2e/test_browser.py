@@ -5,8 +5,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.browser import admin_login, chromium
-from tests.e2e.processes import Stack, boot_stack, joined, manage, service_env, think
+from harness.browser import admin_login, chromium
+from harness.processes import Stack, boot_stack, manage, service_env, think
+from harness.spans import joined
 
 ADMIN = "ada"
 PASSWORD = secrets.token_urlsafe(16)

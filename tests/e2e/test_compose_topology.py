@@ -11,19 +11,10 @@ import pytest
 import requests
 
 from tests.compose import EXAMPLE_ENV, compose_config, service_environment
-from tests.e2e.processes import (
-    BIN,
-    POSTGRES_SERVER,
-    REPO,
-    Process,
-    by_name,
-    create_postgres_database,
-    free_port,
-    http_ok,
-    joined,
-    own_redis_database,
-    thinker_requests,
+from harness.processes import (
+    BIN, POSTGRES_SERVER, REPO, Process, create_postgres_database, free_port, http_ok, own_redis_database,
 )
+from harness.spans import by_name, joined, thinker_requests
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import pytest
 import redis
 import requests
 
-from tests.e2e.processes import Stack, boot_stack, by_name, joined, service_env, start_gunicorn, think, wait_until
+from harness.processes import Stack, boot_stack, service_env, start_gunicorn, think, wait_until
+from harness.spans import by_name, joined
 
 
 @pytest.mark.usefixtures("fresh_memo")

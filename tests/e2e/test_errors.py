@@ -4,7 +4,8 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.e2e.processes import api_root, by_name, dump, joined, start_api, stack_env, think, thinker_requests
+from harness.processes import start_api, stack_env, think
+from harness.spans import api_root, by_name, dump, joined, thinker_requests
 from tests.stubs import StubServer, json_reply
 
 

@@ -12,18 +12,10 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
-from tests.e2e.processes import (
-    POSTGRES_SERVER,
-    Stack,
-    TraceAgent,
-    boot_stack,
-    by_name,
-    create_postgres_database,
-    http_ok,
-    joined,
-    start_trace_agent,
-    think,
+from harness.processes import (
+    POSTGRES_SERVER, Stack, TraceAgent, boot_stack, create_postgres_database, http_ok, start_trace_agent, think,
 )
+from harness.spans import by_name, joined
 from tests.stubs import TcpProxy
 
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.processes import Span, Stack, TraceAgent, boot_flask_seed, by_name, dump, think, wait_until
+from harness.processes import Stack, TraceAgent, boot_flask_seed, think, wait_until
+from harness.spans import Span, by_name, dump
 
 SEED_SERVICES = {"seed-api", "seed-thinker"}
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.processes import Stack, boot_stack
+from harness.processes import Stack, boot_stack
 
 MIN_REQUESTS = 1000
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"

@@ -2,8 +2,7 @@
 import pytest
 import requests
 
-from tests.e2e.processes import boot_stack
-from tests.e2e.processes import free_port
+from harness.processes import boot_stack, free_port
 
 
 @pytest.fixture(scope="module")

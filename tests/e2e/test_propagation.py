@@ -6,22 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.processes import (
-    REPO,
-    Span,
-    Stack,
-    api_env,
-    api_root,
-    boot_stack,
-    by_name,
-    dump,
-    joined,
-    start_api,
-    stack_env,
-    think,
-    thinker_requests,
-    wait_until,
-)
+from harness.processes import REPO, Stack, api_env, boot_stack, start_api, stack_env, think, wait_until
+from harness.spans import Span, api_root, by_name, dump, joined, thinker_requests
 from tests.stubs import StubServer, json_reply
 
 TRACE_HEADERS = {"x-datadog-trace-id", "x-datadog-parent-id", "x-datadog-tags", "traceparent", "tracestate", "baggage"}

@@ -1,7 +1,8 @@
 """The seed workshop's curls against the real system, and the one trace each makes."""
 import pytest
 
-from tests.e2e.processes import SERVICES, by_name, database_spans, dump, joined, think, thinker_requests
+from harness.processes import think
+from harness.spans import SERVICES, by_name, database_spans, dump, joined, thinker_requests
 
 @pytest.mark.parametrize(
     ("subject", "thought_id", "author"),

@@ -1,6 +1,6 @@
-"""Boot the real processes the end-to-end tests talk to, and wait on readiness, never on sleeps."""
+"""Boot the real processes (gunicorn under ddtrace-run, a test agent, redis-server, databases) for the
+end-to-end tests, make bench and make screenshots; wait on readiness, never on sleeps."""
 import itertools
-import json
 import os
 import secrets
 import socket
@@ -15,10 +15,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-REPO = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from harness.spans import Span
 
-Span = dict[str, Any]
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
@@ -325,44 +325,6 @@ def start_api(logs: Path, common: dict[str, str], thinker_url: str) -> tuple[str
     return start_gunicorn("api", api_env(common, thinker_url), logs)
 
 
-def by_name(spans: list[Span], name: str) -> list[Span]:
-    return [span for span in spans if span["name"] == name]
-
-
-SERVICES = {"thinker-api", "thinker-microservice"}
-
-
 def think(stack: Stack, *subjects: str, headers: dict[str, str] | None = None) -> requests.Response:
     """curl the API's /think/ the way the workshop does."""
     return requests.get(f"{stack.api_url}/think/", params={"subject": list(subjects)}, headers=headers, timeout=10)
-
-
-def thinker_requests(spans: list[Span]) -> list[Span]:
-    return [span for span in by_name(spans, "django.request") if span["service"] == "thinker-microservice"]
-
-
-def database_spans(spans: list[Span]) -> list[Span]:
-    """sqlite.query or postgres.query, whichever database the stack runs on."""
-    return [span for span in spans if span.get("type") == "sql"]
-
-
-def api_root(spans: list[Span]) -> Span:
-    (root,) = [span for span in by_name(spans, "django.request") if span["service"] == "thinker-api"]
-    return root
-
-
-def joined(thinker_calls: int) -> Callable[[list[Span]], bool]:
-    """A trace is complete once the API's root and every thinker request span have arrived."""
-
-    def complete(spans: list[Span]) -> bool:
-        api_roots = [s for s in by_name(spans, "django.request") if s["service"] == "thinker-api"]
-        return len(api_roots) == 1 and len(thinker_requests(spans)) == thinker_calls
-
-    return complete
-
-
-def dump(spans: list[Span]) -> str:
-    return json.dumps(
-        [{k: s.get(k) for k in ("service", "name", "resource", "span_id", "parent_id", "error")} for s in spans],
-        indent=1,
-    )
