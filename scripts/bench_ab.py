@@ -9,15 +9,11 @@ each stack's figures and B ÷ A for every pair of turns run back to back: CPU pe
 req/s. Run it once with no --a/--b to see the noise: two identical stacks differ by a few percent.
 """
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 
-from bench import REPO, boot, interleaved_loads, paired_ratios, postgres_database
-
-sys.path.insert(0, str(REPO))
-
-from harness.processes import Stack, drop_created_databases, start_redis, start_trace_agent, think  # noqa: E402
+from bench import boot, interleaved_loads, paired_ratios, postgres_database  # puts the repo on sys.path too
+from harness.processes import Stack, drop_created_databases, start_redis, start_trace_agent, think
 
 
 def assignment(text: str) -> tuple[str, str]:
