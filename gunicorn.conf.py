@@ -11,7 +11,11 @@ GUNICORN_THREADS=1 shows the head-of-line blocking on purpose (gunicorn turns sy
 whenever threads > 1).
 """
 import gc
+import json
 import os
+import socket
+
+from gunicorn import util
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
@@ -20,8 +24,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = 5
-# gunicorn's largest request line: ten 32-character subjects fit many times over. Longer lines get
-# gunicorn's own 414 before Django runs.
+# gunicorn's largest request line: ten 32-character subjects fit many times over. Longer lines get a
+# 414 from gunicorn before Django runs (in JSON: write_json_error below).
 limit_request_line = 8190
 # Access log on stdout unless GUNICORN_ACCESS_LOG is empty (the traces carry the same facts).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
@@ -39,3 +43,29 @@ def post_worker_init(worker: object) -> None:
     the pauses are 11-29 ms and the p99 43-67 ms. Nothing loaded at start-up is garbage later.
     """
     gc.freeze()
+
+
+# gunicorn's own error answers, for requests it rejects before Django runs (a request line over
+# limit_request_line: 414, an oversized header: 431, bytes that are not HTTP: 400) or a crash outside
+# Django (500), in the services' JSON error shape instead of gunicorn's HTML page.
+GUNICORN_ERROR_CODES = {
+    400: "bad_request", 403: "forbidden", 414: "uri_too_long", 417: "expectation_failed",
+    431: "headers_too_large", 500: "server_error",
+}  # fmt: skip
+
+
+def write_json_error(sock: socket.socket, status_int: int, reason: str, mesg: str) -> None:
+    """Stands in for gunicorn.util.write_error, which has no setting or hook for its HTML body."""
+    body = json.dumps({
+        "error": GUNICORN_ERROR_CODES.get(status_int, "bad_request"),
+        "detail": mesg or "The server failed to answer; the error is in the logs.",
+    }).encode()  # fmt: skip
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+# The workers' handle_error calls util.write_error through the module, and they fork from this process.
+util.write_error = write_json_error

@@ -1,0 +1,52 @@
+"""Requests gunicorn rejects before Django runs still get the project's JSON error shape, from both services."""
+import json
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+
+from harness.processes import Stack
+
+
+def raw_exchange(url: str, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send bytes as they are (requests would refuse to build most of these) and read the whole answer."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(request)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in header_lines)}
+    return int(status_line.split()[1]), headers, body
+
+
+@pytest.fixture(params=["api", "thinker"])
+def service_url(request: pytest.FixtureRequest, stack: Stack) -> str:
+    return stack.api_url if request.param == "api" else stack.thinker_url
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status", "code", "detail_starts"),
+    [
+        pytest.param(
+            b"GET /think/?subject=" + b"war," * 3000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+            414, "uri_too_long", "Request Line is too large", id="request-line-over-8190-bytes",
+        ),
+        pytest.param(
+            b"GET /think/?subject=war HTTP/1.1\r\nHost: x\r\nX-Filler: " + b"a" * 9000 + b"\r\n\r\n",
+            431, "headers_too_large", "Error parsing headers", id="header-over-8190-bytes",
+        ),
+        pytest.param(b"THINK ABOUT war\r\n\r\n", 400, "bad_request", "Invalid Request Line", id="not-http"),
+    ],
+)
+def test_a_request_gunicorn_rejects_is_answered_in_json(service_url, request_bytes, status, code, detail_starts):
+    got_status, headers, body = raw_exchange(service_url, request_bytes)
+    assert got_status == status
+    assert headers["content-type"] == "application/json"
+    assert int(headers["content-length"]) == len(body)
+    answer = json.loads(body)
+    assert answer["error"] == code
+    assert answer["detail"].startswith(detail_starts), answer
+    assert "<html" not in body.decode()
