@@ -80,13 +80,15 @@ class TcpProxy:
     """A TCP relay to a real server that a test can cut, black-hole and restore, on one fixed port.
 
     cut(): nothing listens, as when the server is stopped (connection refused).
-    blackhole(): connections are accepted and never answered, as with a hung server or a dropped route.
+    blackhole(): connections are accepted and never answered, as with a hung server or a dropped route;
+    `held` counts them.
     restore(): relays again. Existing connections are closed on every change, as a restart would.
     """
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
         self.mode = "forward"
+        self.held = 0
         self._lock = threading.Lock()
         self._sockets: list[socket.socket] = []
         self._listener: socket.socket | None = None
@@ -116,6 +118,7 @@ class TcpProxy:
             with self._lock:
                 self._sockets.append(client)
             if self.mode == "blackhole":
+                self.held += 1
                 continue  # held open, never read, never answered
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
@@ -165,6 +168,7 @@ class TcpProxy:
 
     def blackhole(self) -> None:
         self._drop_connections()
+        self.held = 0
         self.mode = "blackhole"
         if self._listener is None:
             self.start()

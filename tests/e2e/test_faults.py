@@ -1,7 +1,7 @@
 """Faults against real processes: a dependency goes away, the system answers honestly and recovers by itself.
 
-PostgreSQL and Redis sit behind TcpProxy (cut = a stopped server, blackhole = a hung one); the thinker
-and the trace agent are really stopped and started again on the same ports.
+PostgreSQL, Redis and the trace agent sit behind TcpProxy (cut = a stopped server, blackhole = a hung one);
+the thinker and the trace agent are really stopped and started again on the same ports.
 """
 import secrets
 from collections.abc import Iterator
@@ -14,6 +14,7 @@ import requests
 
 from harness.processes import (
     POSTGRES_SERVER, Stack, TraceAgent, boot_stack, create_postgres_database, http_ok, start_trace_agent, think,
+    wait_until,
 )
 from harness.spans import by_name, joined
 from tests.stubs import TcpProxy
@@ -25,6 +26,7 @@ class FaultyStack:
     database: TcpProxy
     redis: TcpProxy
     agent: TraceAgent
+    agent_proxy: TcpProxy
 
 
 @pytest.fixture(scope="module")
@@ -34,19 +36,22 @@ def faulty(e2e_logs: Path, redis_url: str) -> Iterator[FaultyStack]:
     redis_server = urlsplit(redis_url)
     redis_proxy = TcpProxy(redis_server.hostname, redis_server.port).start()
     agent = start_trace_agent(e2e_logs)
+    agent_server = urlsplit(agent.url)
+    agent_proxy = TcpProxy(agent_server.hostname, agent_server.port).start()
     stack = boot_stack(
         e2e_logs,
         f"redis://127.0.0.1:{redis_proxy.port}/0",
-        agent.url,
+        f"http://127.0.0.1:{agent_proxy.port}",
         DATABASE_URL=urlunsplit(database_url._replace(netloc=f"{database_url.username}@127.0.0.1:{database.port}")),
         DATABASE_CONNECT_TIMEOUT_SECONDS="2",
         THINK_DELAY_SECONDS="0.2",
         THINKER_TIMEOUT_SECONDS="4",
         GUNICORN_WORKERS="1",
     )
-    yield FaultyStack(stack, database, redis_proxy, agent)
+    yield FaultyStack(stack, database, redis_proxy, agent, agent_proxy)
     stack.api.stop()
     stack.thinker.stop()
+    agent_proxy.stop()
     agent.process.stop()
     database.stop()
     redis_proxy.stop()
@@ -126,10 +131,30 @@ def test_a_database_that_never_answers_is_a_bounded_503(faulty):
 
 def test_trace_agent_stopped_fails_no_request_and_tracing_resumes_when_it_returns(faulty):
     faulty.agent.process.stop()
+    faulty.agent_proxy.cut()  # nothing listens on the services' agent port: connection refused
     try:
         statuses = [think(faulty.stack, fresh_subject("no-agent")).status_code for _ in range(5)]
         assert statuses == [200] * 5
     finally:
         faulty.agent.process.start().wait_ready(http_ok(f"{faulty.agent.url}/test/traces"))
+        faulty.agent_proxy.restore()
     response = think(faulty.stack, fresh_subject("agent-back"))
+    faulty.agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1), timeout=30)
+
+
+def test_a_hung_trace_agent_fails_no_request_and_tracing_resumes_when_it_answers(faulty):
+    faulty.agent_proxy.blackhole()
+    statuses = []
+
+    def writers_flushed_into_the_hang() -> bool:
+        statuses.append(think(faulty.stack, fresh_subject("hung-agent")).status_code)
+        return faulty.agent_proxy.held >= 2  # both services' trace writers are waiting on the agent
+
+    try:
+        wait_until(writers_flushed_into_the_hang, timeout=30, what="the trace writers to reach the hung agent")
+        statuses += [think(faulty.stack, fresh_subject("hung-agent")).status_code for _ in range(5)]
+        assert statuses == [200] * len(statuses)
+    finally:
+        faulty.agent_proxy.restore()
+    response = think(faulty.stack, fresh_subject("agent-answers"))
     faulty.agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1), timeout=30)
