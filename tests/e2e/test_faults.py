@@ -148,7 +148,7 @@ def test_a_hung_trace_agent_fails_no_request_and_tracing_resumes_when_it_answers
 
     def writers_flushed_into_the_hang() -> bool:
         statuses.append(think(faulty.stack, fresh_subject("hung-agent")).status_code)
-        return faulty.agent_proxy.held >= 2  # both services' trace writers are waiting on the agent
+        return faulty.agent_proxy.held >= 2  # flushes are stuck in the hang (each writer sends every second)
 
     try:
         wait_until(writers_flushed_into_the_hang, timeout=30, what="the trace writers to reach the hung agent")
