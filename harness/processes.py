@@ -213,6 +213,11 @@ class Stack:
     redis_url: str
     env: dict[str, str]
 
+    def stop(self) -> None:
+        """Stop the API, then the thinker it calls."""
+        self.api.stop()
+        self.thinker.stop()
+
 
 def start_pair(
     start_thinker: Callable[[], tuple[str, Process]], start_api: Callable[[str], tuple[str, Process]],

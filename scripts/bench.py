@@ -20,7 +20,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -30,7 +31,7 @@ sys.path.insert(0, str(REPO))
 
 
 from harness.processes import (  # noqa: E402
-    POSTGRES_SERVER, Stack, boot_flask_seed, boot_stack, clean_env, create_postgres_database,
+    POSTGRES_SERVER, Stack, TraceAgent, boot_flask_seed, boot_stack, clean_env, create_postgres_database,
     drop_created_databases, own_redis_database, start_gunicorn, start_pair, start_redis, start_trace_agent, think,
 )
 from harness.spans import joined  # noqa: E402
@@ -216,17 +217,33 @@ def postgres_database() -> str | None:
         return None
 
 
-def run(seconds: int) -> dict:
-    logs = Path(tempfile.mkdtemp(prefix="thinker-bench-"))
+@contextmanager
+def bench_services(prefix: str) -> Iterator[tuple[Path, TraceAgent, str, dict[str, Stack]]]:
+    """A log directory, a test agent and a redis-server, and a dict for the stacks booted on them.
+
+    On the way out, every stack in the dict, the agent and Redis stop, and the databases made are dropped.
+    """
+    logs = Path(tempfile.mkdtemp(prefix=prefix))
     agent = start_trace_agent(logs)
     redis_url, redis_process = start_redis(logs)
+    stacks: dict[str, Stack] = {}
+    try:
+        yield logs, agent, redis_url, stacks
+    finally:
+        for stack in stacks.values():
+            stack.stop()
+        agent.process.stop()
+        redis_process.stop()
+        drop_created_databases()
+
+
+def run(seconds: int) -> dict:
     results: dict = {
         "machine": {"cores": os.cpu_count(), "loadavg_before": os.getloadavg()[0], "python": platform.python_version(),
                     "kernel": platform.release()},
         "settings": {"think_delay_seconds": 0.5, "seconds_per_load": seconds},
     }
-    stacks: dict[str, Stack] = {}
-    try:
+    with bench_services("thinker-bench-") as (logs, agent, redis_url, stacks):
         for mode, env in (("traced", {}), ("untraced", {"DD_TRACE_ENABLED": "false"})):
             database_url = postgres_database()
             results["settings"]["database"] = "postgresql" if database_url else "sqlite"
@@ -265,21 +282,13 @@ def run(seconds: int) -> dict:
                 "cpu": paired_ratios(turns["traced"], turns["seed"], "cpu_ms_per_request"),
             }
         for mode in ("seed", "seed_untraced", "floor"):  # only our stacks take the storm and the stampede
-            stacks[mode].api.stop()
-            stacks[mode].thinker.stop()
+            stacks[mode].stop()
         for mode in ("traced", "untraced"):
             stack = stacks[mode]
             part = results[mode]
             part["storm"] = storm_against_calm(stack, f"{stack.api_url}/think/?subject=war", seconds)
             part["stampede"] = stampede(stack)
         results["machine"]["loadavg_after"] = os.getloadavg()[0]
-    finally:
-        for stack in stacks.values():
-            stack.api.stop()
-            stack.thinker.stop()
-        agent.process.stop()
-        redis_process.stop()
-        drop_created_databases()
     return results
 
 

@@ -9,11 +9,9 @@ each stack's figures and B ÷ A for every pair of turns run back to back: CPU pe
 req/s. Run it once with no --a/--b to see the noise: two identical stacks differ by a few percent.
 """
 import argparse
-import tempfile
-from pathlib import Path
 
-from bench import boot, interleaved_loads, paired_ratios, postgres_database  # puts the repo on sys.path too
-from harness.processes import Stack, drop_created_databases, start_redis, start_trace_agent, think
+from bench import bench_services, boot, interleaved_loads, paired_ratios, postgres_database  # puts the repo on sys.path
+from harness.processes import think
 
 
 def assignment(text: str) -> tuple[str, str]:
@@ -35,23 +33,12 @@ def main() -> None:
     parser.add_argument("--path", default="/think/?subject=war", help="what wrk requests (default: a cache hit)")
     args = parser.parse_args()
 
-    logs = Path(tempfile.mkdtemp(prefix="thinker-ab-"))
-    agent = start_trace_agent(logs)
-    redis_url, redis_process = start_redis(logs)
-    stacks: dict[str, Stack] = {}
-    try:
+    with bench_services("thinker-ab-") as (logs, agent, redis_url, stacks):
         for name, env in (("A", dict(args.a)), ("B", dict(args.b))):
             stacks[name] = boot(logs, redis_url, agent.url, postgres_database(), **env)
             assert think(stacks[name], "war").status_code == 200  # memoize the hit subject
         interleaved_loads(stacks, args.path, args.connections, 4, slices=2)  # warm both up alike
         loads = interleaved_loads(stacks, args.path, args.connections, args.seconds, slices=args.turns)
-    finally:
-        for stack in stacks.values():
-            stack.api.stop()
-            stack.thinker.stop()
-        agent.process.stop()
-        redis_process.stop()
-        drop_created_databases()
 
     for name, env in (("A", args.a), ("B", args.b)):
         load = loads[name]

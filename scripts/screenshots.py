@@ -48,8 +48,7 @@ def main() -> None:
                 page.locator("main").screenshot(path=str(OUT / f"trace-{name}.png"))
                 print(f"wrote {OUT / f'trace-{name}.png'}")
     finally:
-        stack.api.stop()
-        stack.thinker.stop()
+        stack.stop()
         agent.process.stop()
         redis.stop()
 

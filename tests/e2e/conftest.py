@@ -41,8 +41,7 @@ def stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[S
     """The system as `make run` configures it, plus one subject that fails on purpose (`peace`)."""
     stack = boot_stack(e2e_logs, redis_url, trace_agent.url, THINK_FAIL_SUBJECTS="peace")
     yield stack
-    stack.api.stop()
-    stack.thinker.stop()
+    stack.stop()
 
 
 @pytest.fixture

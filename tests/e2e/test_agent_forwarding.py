@@ -23,8 +23,7 @@ def test_traces_reach_the_downstream_agent_and_stay_visible_locally(agents, e2e_
     try:
         response = think(stack, "religion")
     finally:
-        stack.api.stop()
-        stack.thinker.stop()
+        stack.stop()
     assert response.status_code == 200
     trace_id = response.headers["X-Trace-Id"]
     local.wait_for_trace(trace_id, joined(thinker_calls=1))

@@ -23,8 +23,7 @@ def browser_stack(e2e_logs, redis_url, trace_agent) -> Iterator[Stack]:
         "initdb",
     )  # fmt: skip
     yield stack
-    stack.api.stop()
-    stack.thinker.stop()
+    stack.stop()
 
 
 @pytest.fixture(scope="module")

@@ -51,8 +51,7 @@ def slow_stack(e2e_logs, redis_url, trace_agent) -> Iterator[Stack]:
         e2e_logs, redis_url, trace_agent.url, THINK_DELAY_SECONDS="3", THINKER_TIMEOUT_SECONDS="1", GUNICORN_WORKERS="1"
     )
     yield stack
-    stack.api.stop()
-    stack.thinker.stop()
+    stack.stop()
 
 
 def test_hits_keep_answering_while_misses_are_in_flight(slow_stack):

@@ -17,8 +17,7 @@ def fuzz_stack(e2e_logs, redis_url, trace_agent) -> Iterator[Stack]:
     # No pause: a thousand generated subjects are a thousand misses.
     stack = boot_stack(e2e_logs, redis_url, trace_agent.url, THINK_DELAY_SECONDS="0")
     yield stack
-    stack.api.stop()
-    stack.thinker.stop()
+    stack.stop()
 
 
 def fuzz(schema_url: str, base_url: str, report_dir: Path) -> subprocess.CompletedProcess:

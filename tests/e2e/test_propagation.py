@@ -31,8 +31,7 @@ def stacks(e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[dict[str, St
     }
     yield booted
     for stack in booted.values():
-        stack.api.stop()
-        stack.thinker.stop()
+        stack.stop()
 
 
 @pytest.fixture
