@@ -190,17 +190,21 @@ def manage(env: dict[str, str], *args: str) -> None:
 def start_gunicorn(
     name: str, env: dict[str, str], log_dir: Path,
     app: str = "thinkproject.wsgi:application", chdir: Path = REPO, ready_path: str = "/healthz",
+    wrapper: tuple[str, ...] = (),
 ) -> tuple[str, Process]:
-    """`ddtrace-run gunicorn` with the repo's gunicorn.conf.py, as docker compose runs the services."""
+    """`ddtrace-run gunicorn` with the repo's gunicorn.conf.py, as docker compose runs the services.
+
+    `wrapper` goes in front of the command: a profiler such as valgrind, which slows start-up 10-50x.
+    """
     port = free_port()
     env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
     command = [
-        str(BIN / "ddtrace-run"), str(BIN / "gunicorn"), "-c", str(REPO / "gunicorn.conf.py"),
+        *wrapper, str(BIN / "ddtrace-run"), str(BIN / "gunicorn"), "-c", str(REPO / "gunicorn.conf.py"),
         "--chdir", str(chdir), app,
     ]
     process = Process(name, command, env, log_dir / f"{name}-{port}.log").start()
     url = f"http://127.0.0.1:{port}"
-    process.wait_ready(http_ok(f"{url}{ready_path}"))
+    process.wait_ready(http_ok(f"{url}{ready_path}"), timeout=600 if wrapper else 30)
     return url, process
 
 
@@ -232,7 +236,9 @@ def start_pair(
     return thinker_url, thinker, api_url, api
 
 
-def boot_stack(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
+def boot_stack(
+    logs: Path, redis_url: str, agent_url: str, *, wrapper: tuple[str, ...] = (), **extra_env: str
+) -> Stack:
     """A fresh database and Redis database, then the thinker and the API under ddtrace-run gunicorn."""
     redis_url = own_redis_database(redis_url)
     common = stack_env(logs, redis_url, agent_url, **extra_env)
@@ -240,7 +246,8 @@ def boot_stack(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> 
         **common, DJANGO_SETTINGS_MODULE="thinkproject.settings.thinker", DD_SERVICE="thinker-microservice"
     )
     thinker_url, thinker, api_url, api = start_pair(
-        lambda: start_gunicorn("thinker", thinker_env, logs), lambda url: start_api(logs, common, url)
+        lambda: start_gunicorn("thinker", thinker_env, logs, wrapper=wrapper),
+        lambda url: start_api(logs, common, url, wrapper=wrapper),
     )
     return Stack(api_url, thinker_url, api, thinker, redis_url, common)
 
@@ -326,8 +333,8 @@ def api_env(common: dict[str, str], thinker_url: str) -> dict[str, str]:
     )
 
 
-def start_api(logs: Path, common: dict[str, str], thinker_url: str) -> tuple[str, Process]:
-    return start_gunicorn("api", api_env(common, thinker_url), logs)
+def start_api(logs: Path, common: dict[str, str], thinker_url: str, wrapper: tuple[str, ...] = ()) -> tuple[str, Process]:
+    return start_gunicorn("api", api_env(common, thinker_url), logs, wrapper=wrapper)
 
 
 def think(stack: Stack, *subjects: str, headers: dict[str, str] | None = None) -> requests.Response:

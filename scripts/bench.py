@@ -42,8 +42,8 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 # ---- measuring ---------------------------------------------------------------------------------
 
-def process_tree_cpu_seconds(root_pids: list[int]) -> float:
-    """user+system CPU of these processes and all their descendants, from /proc."""
+def process_tree(root_pids: list[int]) -> dict[int, float]:
+    """These processes and all their descendants, each with its user+system CPU seconds, from /proc."""
     parents: dict[int, int] = {}
     times: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
@@ -61,7 +61,12 @@ def process_tree_cpu_seconds(root_pids: list[int]) -> float:
         children = [child for child, parent in parents.items() if parent == pid and child not in wanted]
         wanted.update(children)
         frontier.extend(children)
-    return sum(times.get(pid, 0.0) for pid in wanted)
+    return {pid: times[pid] for pid in wanted if pid in times}
+
+
+def process_tree_cpu_seconds(root_pids: list[int]) -> float:
+    """user+system CPU of these processes and all their descendants."""
+    return sum(process_tree(root_pids).values())
 
 
 def wrk(url: str, connections: int, seconds: int) -> dict:
@@ -191,11 +196,13 @@ def storm_against_calm(stack: Stack, hit_url: str, seconds: int, slices: int = 2
 
 # ---- running -----------------------------------------------------------------------------------
 
-def boot(logs: Path, redis_url: str, agent_url: str, database_url: str | None, **env: str) -> Stack:
+def boot(
+    logs: Path, redis_url: str, agent_url: str, database_url: str | None, wrapper: tuple[str, ...] = (), **env: str
+) -> Stack:
     extra = {"THINK_CACHE_TTL_SECONDS": "3600", **env}  # the hit subject stays memoized for the whole run
     if database_url:
         extra["DATABASE_URL"] = database_url
-    return boot_stack(logs, redis_url, agent_url, **extra)
+    return boot_stack(logs, redis_url, agent_url, wrapper=wrapper, **extra)
 
 
 def boot_floor(logs: Path, redis_url: str) -> Stack:

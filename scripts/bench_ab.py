@@ -2,16 +2,35 @@
 """Measure one lever: two traced stacks that differ only in environment, hits loaded in alternating turns.
 
     .venv/bin/python scripts/bench_ab.py --b GUNICORN_ACCESS_LOG= --seconds 40 --turns 20
+    .venv/bin/python scripts/bench_ab.py --callgrind --b DD_TRACE_ENABLED=false
 
 Both stacks boot as `make bench` boots ours (ddtrace-run gunicorn with gunicorn.conf.py and tracing.env, one
-test agent, one redis-server, PostgreSQL when it answers), then take the same wrk load in ABBA turns. It prints
-each stack's figures and B ÷ A for every pair of turns run back to back: CPU per request (both services) and
-req/s. Run it once with no --a/--b to see the noise: two identical stacks differ by a few percent.
+test agent, one redis-server, PostgreSQL when it answers), then take the same load in ABBA turns.
+
+By default the load is wrk's, and it prints each stack's figures and B ÷ A for every pair of turns run back to
+back: CPU per request (both services) and req/s. Run it once with no --a/--b to see the noise: two identical
+stacks differ by a few percent, single pairs by up to 20%.
+
+With --callgrind, each service runs under valgrind's callgrind (one worker each) and takes --hits sequential
+hits per turn on one keep-alive connection; it prints the instructions each service executed per hit, all
+threads and the gunicorn master included, and B ÷ A. Two identical stacks agree within 0.1%, so a lever of 1%
+shows; but instructions are not time (no cache misses, no kernel work), so confirm a lever that matters with
+the wrk meter. Start-up takes a few minutes.
 """
 import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
-from bench import bench_services, boot, interleaved_loads, paired_ratios, postgres_database  # puts the repo on sys.path
-from harness.processes import think
+import requests
+
+from bench import (  # puts the repo on sys.path
+    bench_services, boot, interleaved_loads, paired_ratios, postgres_database, process_tree,
+)
+from harness.processes import Stack, wait_until
 
 
 def assignment(text: str) -> tuple[str, str]:
@@ -21,33 +40,129 @@ def assignment(text: str) -> tuple[str, str]:
     return key, value
 
 
+def described(env: list[tuple[str, str]]) -> str:
+    return " ".join(f"{key}={value}" for key, value in env) or "(defaults)"
+
+
+def timed(stacks: dict[str, Stack], args: argparse.Namespace) -> None:
+    """wrk in alternating turns: CPU per request and req/s, B ÷ A per pair of turns."""
+    interleaved_loads(stacks, args.path, args.connections, 4, slices=2)  # warm both up alike
+    loads = interleaved_loads(stacks, args.path, args.connections, args.seconds, slices=args.turns)
+    for name, env in (("A", args.a), ("B", args.b)):
+        load = loads[name]
+        print(f"{name} {described(env)}: {load['rps']:.0f} req/s, {load['cpu_ms_per_request']:.2f} ms CPU per request, "
+              f"p50 {load['p50']:.1f} ms, p99 {load['p99']:.1f} ms"
+              + (f", {load['non_2xx']} non-2xx" if load["non_2xx"] else ""))
+    for key, label in (("cpu_ms_per_request", "CPU per request"), ("rps", "req/s")):
+        ratio = paired_ratios(loads["B"]["slices"], loads["A"]["slices"], key)
+        print(f"B ÷ A {label}: {ratio['median']:.3f} (pairs {ratio['min']:.2f}–{ratio['max']:.2f}, {args.turns} turns)")
+
+
+# Under valgrind a first miss takes seconds: timeouts that cannot fire on a hit's path, widened. One worker:
+# a keep-alive client is served by one anyway.
+CALLGRIND_ENV = {
+    "GUNICORN_WORKERS": "1", "THINKER_TIMEOUT_SECONDS": "60", "REDIS_TIMEOUT_SECONDS": "10",
+    "REDIS_CONNECT_TIMEOUT_SECONDS": "10", "THINK_LOCK_TIMEOUT_SECONDS": "60",
+}
+
+
+def callgrind_wrapper(logs: Path, name: str) -> tuple[str, ...]:
+    return (
+        "valgrind", "--tool=callgrind", "--trace-children=yes",  # through ddtrace-run's exec, into the forked workers
+        f"--callgrind-out-file={logs}/callgrind-{name}.%p", f"--vgdb-prefix={logs}/vgdb",
+    )
+
+
+def callgrind_dump(logs: Path, name: str, pids: list[int], label: str) -> dict[int, int]:
+    """Ask each process for a dump (costs since its last one) and read its instruction total."""
+    # vgdb finds a process by its pipes, named after $HOST, which the services set to their bind address.
+    subprocess.run(
+        ["callgrind_control", f"--vgdb-prefix={logs}/vgdb", f"--dump={label}", *map(str, pids)],
+        env={**os.environ, "HOST": "127.0.0.1"}, check=True, capture_output=True,
+    )
+
+    def totals() -> dict[int, int] | None:
+        found = {}
+        for pid in pids:
+            for dump in logs.glob(f"callgrind-{name}.{pid}.*"):
+                text = dump.read_text(errors="replace")
+                if f"desc: Trigger: dump {label}\n" in text and (total := re.search(r"^totals: (\d+)$", text, re.M)):
+                    found[pid] = int(total.group(1))
+        return found if len(found) == len(pids) else None
+
+    return wait_until(totals, timeout=120, what=f"callgrind dumps '{label}' of stack {name}", interval=0.5)
+
+
+def hits(stack: Stack, path: str, count: int) -> None:
+    """`count` requests, one after the other on one keep-alive connection; each must answer 200."""
+    with requests.Session() as session:
+        for _ in range(count):
+            response = session.get(stack.api_url + path, timeout=120)
+            assert response.status_code == 200, response.text
+
+
+def counted(stacks: dict[str, Stack], logs: Path, args: argparse.Namespace) -> None:
+    """Hits in turns under callgrind: instructions per hit for each service, B ÷ A."""
+    services = {
+        name: {service: sorted(process_tree([process.popen.pid])) for service, process in
+               (("API", stack.api), ("thinker", stack.thinker))}
+        for name, stack in stacks.items()
+    }
+    per_hit: dict[str, list[dict[str, float]]] = {name: [] for name in stacks}
+
+    for name in stacks:
+        hits(stacks[name], args.path, 100)  # warm up: first-request imports and caches
+    for turn in range(args.turns):
+        for name in stacks if turn % 2 == 0 else reversed(stacks):
+            pids = [pid for tree in services[name].values() for pid in tree]
+            callgrind_dump(logs, name, pids, f"before-{turn}")
+            hits(stacks[name], args.path, args.hits)
+            after = callgrind_dump(logs, name, pids, f"after-{turn}")
+            per_hit[name].append({service: sum(after[pid] for pid in tree) / args.hits / 1e6
+                                  for service, tree in services[name].items()})
+
+    def mean(name: str, service: str | None = None) -> float:
+        turns = per_hit[name]
+        return sum(turn[service] if service else sum(turn.values()) for turn in turns) / len(turns)
+
+    for name, env in (("A", args.a), ("B", args.b)):
+        print(f"{name} {described(env)}: {mean(name):.3f} M instructions per hit "
+              f"(API {mean(name, 'API'):.3f}, thinker {mean(name, 'thinker'):.3f}); "
+              f"turns {', '.join(f'{sum(turn.values()):.3f}' for turn in per_hit[name])}")
+    print(f"B ÷ A instructions per hit: {mean('B') / mean('A'):.4f} "
+          f"(API {mean('B', 'API') / mean('A', 'API'):.4f}, thinker {mean('B', 'thinker') / mean('A', 'thinker'):.4f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--a", type=assignment, action="append", default=[], metavar="KEY=VALUE",
                         help="environment for stack A (repeatable)")
     parser.add_argument("--b", type=assignment, action="append", default=[], metavar="KEY=VALUE",
                         help="environment for stack B (repeatable)")
-    parser.add_argument("--seconds", type=int, default=30, help="load per stack, split into turns (default 30)")
-    parser.add_argument("--turns", type=int, default=10, help="alternating turns per stack (default 10)")
-    parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
-    parser.add_argument("--path", default="/think/?subject=war", help="what wrk requests (default: a cache hit)")
+    parser.add_argument("--path", default="/think/?subject=war", help="what is requested (default: a cache hit)")
+    parser.add_argument("--seconds", type=int, default=30, help="wrk: load per stack, split into turns (default 30)")
+    parser.add_argument("--turns", type=int, default=10, help="alternating turns per stack (default 10; 2 with --callgrind)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk: connections (default 8)")
+    parser.add_argument("--callgrind", action="store_true", help="count instructions under valgrind instead of wrk")
+    parser.add_argument("--hits", type=int, default=200, help="--callgrind: sequential hits per turn (default 200)")
     args = parser.parse_args()
+    if args.callgrind:
+        if not shutil.which("valgrind"):
+            sys.exit("--callgrind needs valgrind (apt-get install valgrind)")
+        if "--turns" not in sys.argv:
+            args.turns = 2
 
     with bench_services("thinker-ab-") as (logs, agent, redis_url, stacks):
         for name, env in (("A", dict(args.a)), ("B", dict(args.b))):
-            stacks[name] = boot(logs, redis_url, agent.url, postgres_database(), **env)
-            assert think(stacks[name], "war").status_code == 200  # memoize the hit subject
-        interleaved_loads(stacks, args.path, args.connections, 4, slices=2)  # warm both up alike
-        loads = interleaved_loads(stacks, args.path, args.connections, args.seconds, slices=args.turns)
-
-    for name, env in (("A", args.a), ("B", args.b)):
-        load = loads[name]
-        print(f"{name} {' '.join(f'{k}={v}' for k, v in env) or '(defaults)'}: {load['rps']:.0f} req/s, "
-              f"{load['cpu_ms_per_request']:.2f} ms CPU per request, p50 {load['p50']:.1f} ms, p99 {load['p99']:.1f} ms"
-              + (f", {load['non_2xx']} non-2xx" if load["non_2xx"] else ""))
-    for key, label in (("cpu_ms_per_request", "CPU per request"), ("rps", "req/s")):
-        ratio = paired_ratios(loads["B"]["slices"], loads["A"]["slices"], key)
-        print(f"B ÷ A {label}: {ratio['median']:.3f} (pairs {ratio['min']:.2f}–{ratio['max']:.2f}, {args.turns} turns)")
+            if args.callgrind:
+                env = {**CALLGRIND_ENV, **env}
+            wrapper = callgrind_wrapper(logs, name) if args.callgrind else ()
+            stacks[name] = boot(logs, redis_url, agent.url, postgres_database(), wrapper, **env)
+            hits(stacks[name], "/think/?subject=war", 1)  # memoize the hit subject
+        if args.callgrind:
+            counted(stacks, logs, args)
+        else:
+            timed(stacks, args)
 
 
 if __name__ == "__main__":
