@@ -13,9 +13,10 @@ stacks differ by a few percent, single pairs by up to 20%.
 
 With --callgrind, each service runs under valgrind's callgrind (one worker each) and takes --hits sequential
 hits per turn on one keep-alive connection; it prints the instructions each service executed per hit, all
-threads and the gunicorn master included, and B ÷ A. Two identical stacks agree within 0.1%, so a lever of 1%
-shows; but instructions are not time (no cache misses, no kernel work), so confirm a lever that matters with
-the wrk meter. Start-up takes a few minutes.
+threads and the gunicorn master included, and B ÷ A. Two identical stacks agree within 0.1% on an otherwise
+idle machine, so a lever of 1% shows; other load widens that to 1-2% (timed background work, such as the
+trace writer's flush each second, is counted per hit and a hit takes longer). Instructions are not time (no
+cache misses, no kernel work): confirm a lever that matters with the wrk meter. Start-up takes a few minutes.
 """
 import argparse
 import os
