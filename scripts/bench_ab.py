@@ -68,6 +68,7 @@ CALLGRIND_ENV = {
 
 
 def callgrind_wrapper(logs: Path, name: str) -> tuple[str, ...]:
+    """valgrind for stack `name`: its dumps are logs/callgrind-<name>.<pid>.<dump number>."""
     return (
         "valgrind", "--tool=callgrind", "--trace-children=yes",  # through ddtrace-run's exec, into the forked workers
         f"--callgrind-out-file={logs}/callgrind-{name}.%p", f"--vgdb-prefix={logs}/vgdb",
@@ -82,14 +83,18 @@ def callgrind_dump(logs: Path, name: str, pids: list[int], label: str) -> dict[i
         env={**os.environ, "HOST": "127.0.0.1"}, check=True, capture_output=True,
     )
 
+    def latest_total(pid: int) -> int | None:
+        """The total of the process's newest dump, once that dump is the one asked for and complete."""
+        dumps = list(logs.glob(f"callgrind-{name}.{pid}.*"))
+        if not dumps:
+            return None
+        text = max(dumps, key=lambda dump: int(dump.suffix[1:])).read_text(errors="replace")
+        total = re.search(r"^totals: (\d+)$", text, re.M)
+        return int(total.group(1)) if f"desc: Trigger: dump {label}\n" in text and total else None
+
     def totals() -> dict[int, int] | None:
-        found = {}
-        for pid in pids:
-            for dump in logs.glob(f"callgrind-{name}.{pid}.*"):
-                text = dump.read_text(errors="replace")
-                if f"desc: Trigger: dump {label}\n" in text and (total := re.search(r"^totals: (\d+)$", text, re.M)):
-                    found[pid] = int(total.group(1))
-        return found if len(found) == len(pids) else None
+        found = {pid: latest_total(pid) for pid in pids}
+        return found if None not in found.values() else None
 
     return wait_until(totals, timeout=120, what=f"callgrind dumps '{label}' of stack {name}", interval=0.5)
 
@@ -142,16 +147,14 @@ def main() -> None:
                         help="environment for stack B (repeatable)")
     parser.add_argument("--path", default="/think/?subject=war", help="what is requested (default: a cache hit)")
     parser.add_argument("--seconds", type=int, default=30, help="wrk: load per stack, split into turns (default 30)")
-    parser.add_argument("--turns", type=int, default=10, help="alternating turns per stack (default 10; 2 with --callgrind)")
+    parser.add_argument("--turns", type=int, help="alternating turns per stack (default 10; 2 with --callgrind)")
     parser.add_argument("--connections", type=int, default=8, help="wrk: connections (default 8)")
     parser.add_argument("--callgrind", action="store_true", help="count instructions under valgrind instead of wrk")
     parser.add_argument("--hits", type=int, default=200, help="--callgrind: sequential hits per turn (default 200)")
     args = parser.parse_args()
-    if args.callgrind:
-        if not shutil.which("valgrind"):
-            sys.exit("--callgrind needs valgrind (apt-get install valgrind)")
-        if "--turns" not in sys.argv:
-            args.turns = 2
+    if args.callgrind and not shutil.which("valgrind"):
+        sys.exit("--callgrind needs valgrind (apt-get install valgrind)")
+    args.turns = args.turns or (2 if args.callgrind else 10)
 
     with bench_services("thinker-ab-") as (logs, agent, redis_url, stacks):
         for name, env in (("A", dict(args.a)), ("B", dict(args.b))):
