@@ -1,8 +1,8 @@
 from django.urls import path
 
 from thinker_app.views import ThinkView
-from thinkproject.tracing import one_view_span
+from thinkproject.tracing import view_without_span
 
 urlpatterns = [
-    path("", one_view_span(ThinkView), name="think"),
+    path("", view_without_span(ThinkView), name="think"),
 ]

@@ -9,6 +9,8 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from thinkproject.tracing import clear_client_error
+
 logger = logging.getLogger(__name__)
 
 SERVER_ERROR_DETAIL = "The server failed to answer; the error is in the logs and the trace."
@@ -39,11 +41,21 @@ def _first_message(errors: Any, path: str = "") -> str:
     return f"{path}: {errors}" if path else str(errors)
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF exception handler that rewrites every API error into the project's error shape."""
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    """DRF exception handler that rewrites every API error into the project's error shape.
+
+    A 4xx leaves no error on the trace (it is the caller's mistake); a 5xx keeps the error and its stack.
+    """
+    response = _error_response(exc, context)
+    if response.status_code < 500:
+        clear_client_error()
+    return response
+
+
+def _error_response(exc: Exception, context: dict[str, Any]) -> Response:
     response = drf_exception_handler(exc, context)
     if response is None:
-        # Not an API exception. The stack goes to the log and, via the view's span, to the trace;
+        # Not an API exception. The stack goes to the log and, via the request span, to the trace;
         # never into the response, whatever DEBUG says.
         if isinstance(exc, SuspiciousOperation):  # e.g. more query parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS
             return Response({"error": "bad_request", "detail": str(exc)}, status=400)

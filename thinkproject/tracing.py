@@ -4,11 +4,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ddtrace import config
+from ddtrace.constants import ERROR_MSG, ERROR_STACK, ERROR_TYPE
 from ddtrace.propagation.http import HTTPPropagator
 from ddtrace.trace import Span, TraceFilter, tracer
 from django.conf import settings
 from django.views import View
-from wrapt import BaseObjectProxy
+from wrapt import BaseObjectProxy, CallableObjectProxy
 
 from thinkproject.health import UNTRACED_PATH_PREFIXES
 
@@ -66,25 +67,43 @@ def configure_tracing() -> None:
     )
 
 
-def one_view_span(view_class: type[View], **initkwargs: Any) -> Callable[..., Any]:
-    """`view_class.as_view()` traced as one `django.view` span named after the class.
+def view_without_span(view_class: type[View], **initkwargs: Any) -> Callable[..., Any]:
+    """`view_class.as_view()` with no `django.view` span: the request span stands for the view.
 
-    ddtrace wraps the view function twice (as_view, then path()) and every lifecycle method of
-    every class in the view's MRO: a DRF view is five `django.view*` spans per request that teach
-    nothing the request span does not; with Django's cache span they were a fifth of what tracing
-    cost a cache hit (BENCHMARKS.md). This keeps as_view's span, drops path()'s (it skips what ddtrace already
-    wrapped) and gives `view_class` the unwrapped methods; other views keep ddtrace's default.
-    Without ddtrace it is the plain view.
+    This is the seed's trace shape: request, HTTP hop, request, `think`, Redis. ddtrace gives a DRF
+    view five `django.view*` spans (it wraps as_view, then path(), and every lifecycle method of every
+    class in the view's MRO) and has no switch for them. Even one costs about 0.33 M instructions per
+    request per service (BENCHMARKS.md), and tells nothing the request span above it does not. So
+    `view_class` gets back its unwrapped methods, and path() gets the plain view in a wrapt proxy,
+    which ddtrace's path() instrumentation leaves alone as already wrapped. Without ddtrace it is
+    the plain view.
     """
     view = view_class.as_view(**initkwargs)
     # DRF's as_view returns csrf_exempt(view): a plain wrapper around ddtrace's FunctionWrapper.
     inner = getattr(view, "__wrapped__", view)
-    inner.csrf_exempt = getattr(view, "csrf_exempt", False)
+    plain = inner.__wrapped__ if isinstance(inner, BaseObjectProxy) else inner
     for name in (*view_class.http_method_names, "setup", "dispatch", "http_method_not_allowed"):
         method = next((vars(cls)[name] for cls in view_class.__mro__ if name in vars(cls)), None)
         if isinstance(method, BaseObjectProxy):
             setattr(view_class, name, method.__wrapped__)
-    return inner
+    proxy = CallableObjectProxy(plain)
+    proxy.csrf_exempt = getattr(view, "csrf_exempt", False)
+    return proxy
+
+
+def clear_client_error() -> None:
+    """Unmark the current span after DRF answered a 4xx: the caller's mistake, not the service's failure.
+
+    ddtrace's DRF hook marks the current span failed, with a traceback, for every exception DRF
+    handles, a ValidationError included. With no view span that is the request span, and a bad
+    subject would count as an error of the service. ddtrace marks Django's own 4xx answers as
+    errors on no span; neither do we.
+    """
+    span = tracer.current_span()
+    if span is not None and span.error:
+        span.error = 0
+        for tag in (ERROR_TYPE, ERROR_MSG, ERROR_STACK):
+            span.remove_tag(tag)
 
 
 def inject_trace_headers(headers: dict[str, str] | Any) -> None:

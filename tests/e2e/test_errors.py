@@ -20,9 +20,26 @@ def test_a_subject_that_fails_to_think_is_a_502_and_an_error_in_both_services(st
     assert think_span["meta"]["error.type"].endswith("ThinkingFailed")
     assert "peace" in think_span["meta"]["error.message"]
     assert "raise ThinkingFailed" in think_span["meta"]["error.stack"]
-    assert thinker_requests(spans)[0]["error"] == 1, dump(spans)
-    assert api_root(spans)["error"] == 1
-    assert any(s["error"] == 1 and s["name"].startswith("django.view") for s in spans if s["service"] == "thinker-api")
+    # Each service's request span carries its own error and stack, as in the seed's screenshot.
+    thinker_root = thinker_requests(spans)[0]
+    assert thinker_root["error"] == 1, dump(spans)
+    assert "raise ThinkingFailed" in thinker_root["meta"]["error.stack"]
+    root = api_root(spans)
+    assert root["error"] == 1
+    assert root["meta"]["error.type"].endswith("ThinkerUnavailable")
+    assert "ThinkerUnavailable" in root["meta"]["error.stack"]
+
+
+@pytest.mark.parametrize("method, query, status", [("GET", "subject=", 400), ("POST", "subject=war", 405)])
+def test_a_client_error_answers_4xx_and_leaves_no_error_in_the_trace(stack, trace_agent, method, query, status):
+    """A bad request is the caller's mistake: it must not count as an error of the service in Datadog."""
+    response = requests.request(method, f"{stack.api_url}/think/?{query}", timeout=10)
+    assert response.status_code == status
+    assert response.json()["error"] in {"invalid_request", "method_not_allowed"}
+    spans = trace_agent.wait_for_trace(response.headers["X-Trace-Id"], lambda spans: bool(spans))
+    root = api_root(spans)
+    assert root["meta"]["http.status_code"] == str(status)
+    assert root["error"] == 0 and not any(key.startswith("error.") for key in root["meta"]), dump(spans)
 
 
 def test_the_thinker_answers_a_failure_as_json_without_a_stack_trace(stack):
