@@ -1,6 +1,7 @@
 """The one client of the thinker: a keep-alive session, a timeout, and errors mapped to 502/504."""
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 
 import requests
 from django.conf import settings
@@ -120,8 +121,11 @@ def check_thinker() -> None:
 
 
 def fetch_thoughts(*, subjects: list[str]) -> list[ThoughtData]:
-    """The thoughts on `subjects`, in order, fetched concurrently (ddtrace carries the trace into the threads)."""
+    """The thoughts on `subjects`, in order, fetched concurrently within the caller's trace."""
     if len(subjects) == 1:
         return [fetch_thought(subject=subjects[0])]
-    futures = [_executor.submit(fetch_thought, subject=subject) for subject in subjects]
+    # Each fetch runs in a copy of this thread's context, where ddtrace keeps the active span, so its
+    # HTTP hop joins the request's trace. ddtrace's futures integration would do it for every executor,
+    # gunicorn's own included; tracing.env turns it off (BENCHMARKS.md).
+    futures = [_executor.submit(copy_context().run, fetch_thought, subject=subject) for subject in subjects]
     return [future.result() for future in futures]
