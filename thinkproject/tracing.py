@@ -75,8 +75,8 @@ def view_without_span(view_class: type[View], **initkwargs: Any) -> Callable[...
     class in the view's MRO) and has no switch for them. Even one cost 0.23 M instructions per request
     per service, 3.5% of a traced hit (BENCHMARKS.md), and told nothing the request span does not. So
     `view_class` gets back its unwrapped methods, and path() gets the plain view in a wrapt proxy,
-    which ddtrace's path() instrumentation leaves alone as already wrapped. Without ddtrace it is
-    the plain view.
+    which ddtrace's path() instrumentation leaves alone as already wrapped. Without ddtrace it serves
+    the plain view the same way.
     """
     view = view_class.as_view(**initkwargs)
     # DRF's as_view returns csrf_exempt(view): a plain wrapper around ddtrace's FunctionWrapper.
@@ -96,8 +96,8 @@ def clear_client_error() -> None:
 
     ddtrace's DRF hook marks the current span failed, with a traceback, for every exception DRF
     handles, a ValidationError included. With no view span that is the request span, and a bad
-    subject would count as an error of the service. ddtrace marks Django's own 4xx answers as
-    errors on no span; neither do we.
+    subject would count as an error of the service. ddtrace marks no span failed for Django's own
+    4xx answers; this does the same for DRF's.
     """
     span = tracer.current_span()
     if span is not None and span.error:
