@@ -139,7 +139,7 @@ def paired_ratios(numerators: list[dict], denominators: list[dict], key: str) ->
 
 
 def miss_latencies(stacks: dict[str, Stack], count: int) -> dict[str, list[float]]:
-    """`count` misses per stack, each on a fresh subject, in turns across the stacks (one miss each per round).
+    """`count` misses per stack, each on a fresh subject, one from each stack per round.
 
     In turns because the machine's speed drifts within a minute; a miss is one lone request, which feels it most.
     """

@@ -2,11 +2,10 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from harness.processes import REPO
 
 
 @pytest.mark.parametrize("service", ["api", "thinker"])
