@@ -1,14 +1,21 @@
 """gunicorn settings for both services (docker compose, the benchmark and the end-to-end tests).
 
-Worker model: gthread, 2 processes x 16 threads. A miss blocks its thread for THINK_DELAY_SECONDS
+Worker model: gthread, 16 threads per process. A miss blocks its thread for THINK_DELAY_SECONDS
 (time.sleep releases the GIL), so threads let cache hits keep answering while misses are in flight;
 a sync worker is held whole by each miss. Measured on 2 cores, hits at 8 connections while 4 clients
 request never-seen subjects (scripts/bench.py's miss storm), hit p50 / p99:
     gthread 2x16: 36 / 118 ms (calm: 41 / 144 ms)   sync x2: 1080 / 1120 ms   sync x4: 518 / 605 ms
-Two processes for the two cores; more threads than misses in flight (16 per process) cost nothing
-measurable at rest (gthread 2x4 was no cheaper per request). GUNICORN_WORKER_CLASS=sync with
-GUNICORN_THREADS=1 shows the head-of-line blocking on purpose (gunicorn turns sync into gthread
-whenever threads > 1).
+More threads than misses in flight cost nothing measurable at rest (gthread 2x4 was no cheaper).
+
+Processes: 2 for the API (one per core), 1 for the thinker. A thinker hit is about a third of a hit's
+work, so one thinker process keeps up with two API ones, and fewer processes keep the caches warmer.
+scripts/bench_ab.py, hits at 8 connections, 20 alternating turns, run in both orders: one thinker
+worker instead of two took 8-10% less CPU per request and served 9-11% more req/s; one API worker as
+well cut CPU 5-9% but req/s 6-12%; three API workers were no better (CPU +3%). GUNICORN_WORKERS sets
+both services' count.
+
+GUNICORN_WORKER_CLASS=sync with GUNICORN_THREADS=1 shows the head-of-line blocking on purpose
+(gunicorn turns sync into gthread whenever threads > 1).
 """
 import gc
 import json
@@ -19,7 +26,8 @@ from gunicorn import util
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+is_thinker = os.environ.get("DJANGO_SETTINGS_MODULE") == "thinkproject.settings.thinker"
+workers = int(os.environ.get("GUNICORN_WORKERS", "1" if is_thinker else "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10

@@ -253,6 +253,8 @@ def boot_stack(
 
 
 FLASK_SEED = REPO / "bench" / "flask_seed"
+# gunicorn.conf.py gives our thinker one process; the seed's and the floor's get the same worker model.
+THINKER_PROCESSES = {"GUNICORN_WORKERS": "1"}
 
 
 def boot_flask_seed(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
@@ -268,7 +270,8 @@ def boot_flask_seed(logs: Path, redis_url: str, agent_url: str, **extra_env: str
     subprocess.run([sys.executable, "thinker.py"], cwd=FLASK_SEED, env=env, check=True, capture_output=True)
     thinker_url, thinker, api_url, api = start_pair(
         lambda: start_gunicorn(
-            "seed-thinker", {**env, "DD_SERVICE": "seed-thinker"}, logs, "thinker:app", FLASK_SEED, "/?subject=war"
+            "seed-thinker", {**THINKER_PROCESSES, **env, "DD_SERVICE": "seed-thinker"}, logs, "thinker:app", FLASK_SEED,
+            "/?subject=war",
         ),
         lambda url: start_gunicorn(
             "seed-api", {**env, "DD_SERVICE": "seed-api", "THINKER_URL": url}, logs, "api:app", FLASK_SEED,

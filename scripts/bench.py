@@ -31,8 +31,9 @@ sys.path.insert(0, str(REPO))
 
 
 from harness.processes import (  # noqa: E402
-    POSTGRES_SERVER, Stack, TraceAgent, boot_flask_seed, boot_stack, clean_env, create_postgres_database,
-    drop_created_databases, own_redis_database, start_gunicorn, start_pair, start_redis, start_trace_agent, think,
+    POSTGRES_SERVER, THINKER_PROCESSES, Stack, TraceAgent, boot_flask_seed, boot_stack, clean_env,
+    create_postgres_database, drop_created_databases, own_redis_database, start_gunicorn, start_pair, start_redis,
+    start_trace_agent, think,
 )
 from harness.spans import joined  # noqa: E402
 
@@ -215,7 +216,7 @@ def boot_floor(logs: Path, redis_url: str) -> Stack:
     env = clean_env(REDIS_URL=own_redis_database(redis_url), DD_TRACE_ENABLED="false")
     floor = REPO / "bench" / "floor"
     thinker_url, thinker, api_url, api = start_pair(
-        lambda: start_gunicorn("floor-thinker", env, logs, "wsgi:thinker", floor, "/"),
+        lambda: start_gunicorn("floor-thinker", {**THINKER_PROCESSES, **env}, logs, "wsgi:thinker", floor, "/"),
         lambda url: start_gunicorn("floor-api", {**env, "THINKER_URL": url}, logs, "wsgi:api", floor, "/"),
     )
     return Stack(api_url, thinker_url, api, thinker, env["REDIS_URL"], env)

@@ -13,7 +13,7 @@ from harness.spans import by_name, joined
 
 @pytest.mark.usefixtures("fresh_memo")
 def test_fifty_concurrent_requests_for_a_fresh_subject_think_once(stack, trace_agent):
-    # Through the API, onto both thinker workers: the lock is in Redis, so it holds across processes.
+    # Through the API, onto the thinker's 16 threads: the lock is in Redis (the next test splits it across processes).
     with ThreadPoolExecutor(max_workers=50) as pool:
         responses = list(pool.map(lambda _: think(stack, "religion"), range(50)))
 
