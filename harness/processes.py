@@ -73,6 +73,18 @@ class Process:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
+    def children(self) -> list[int]:
+        """The pids whose parent is this process (a gunicorn master's workers), from /proc."""
+        pids = []
+        for entry in Path("/proc").iterdir():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) if entry.name.isdigit() else 0
+            except OSError:  # it exited while we looked
+                continue
+            if self.popen is not None and parent == self.popen.pid:
+                pids.append(int(entry.name))
+        return pids
+
     def wait_ready(self, probe: Callable[[], bool], timeout: float = 30) -> "Process":
         def ready() -> bool:
             if not self.running():

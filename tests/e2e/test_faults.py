@@ -3,7 +3,9 @@
 PostgreSQL, Redis and the trace agent sit behind TcpProxy (cut = a stopped server, blackhole = a hung one);
 the thinker and the trace agent are really stopped and started again on the same ports.
 """
+import os
 import secrets
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +79,19 @@ def test_thinker_stopped_is_a_502_and_the_api_answers_again_once_it_is_back(faul
     assert response.status_code == 200
     assert response.json()["author"] == "Agatha Christie"
     assert faulty.stack.api.popen.pid == api_pid, "the API recovered without a restart"
+
+
+def test_a_killed_thinker_worker_is_replaced_and_the_request_waits_for_it_instead_of_failing(faulty):
+    """The thinker runs one gunicorn worker (gunicorn.conf.py): its master starts another, and a request
+    sent meanwhile waits in the listening socket's backlog."""
+    [worker] = faulty.stack.thinker.children()
+    os.kill(worker, signal.SIGKILL)
+    response = think(faulty.stack, "war")
+    assert response.status_code == 200
+    assert response.json()["author"] == "Agatha Christie"
+    [replacement] = faulty.stack.thinker.children()
+    assert replacement != worker
+    assert f"Worker (pid:{worker}) was sent SIGKILL" in faulty.stack.thinker.log()
 
 
 def test_redis_stopped_answers_from_the_database_warns_once_and_memoizes_again_when_back(faulty):
