@@ -1,6 +1,7 @@
 """docker-compose.yml and the Dockerfile, checked without a Docker engine (none runs on CI machines)."""
 import json
 import re
+import runpy
 import subprocess
 import sys
 from urllib.parse import urlsplit
@@ -56,6 +57,16 @@ def test_the_api_and_the_thinker_are_published_on_5000_and_5001(services):
     assert published == {"api": [5000], "thinker": [5001]}
     assert service_environment(services["api"])["PORT"] == "5000"
     assert service_environment(services["thinker"])["PORT"] == "5001"
+
+
+def test_gunicorn_runs_one_thinker_process_and_two_api_ones_under_compose(services, monkeypatch):
+    workers = {}
+    for name in APP_SERVICES:
+        monkeypatch.delenv("GUNICORN_WORKERS", raising=False)
+        for key, value in service_environment(services[name]).items():
+            monkeypatch.setenv(key, value)
+        workers[name] = runpy.run_path(str(REPO / "gunicorn.conf.py"))["workers"]
+    assert workers == {"thinker": 1, "api": 2}
 
 
 @pytest.mark.parametrize("variable", ["THINKER_URL", "REDIS_URL", "DATABASE_URL", "DD_TRACE_AGENT_URL"])
