@@ -90,11 +90,19 @@ def wrk(url: str, connections: int, seconds: int) -> dict:
     }
 
 
+CPU_KEYS = ("cpu_ms_per_request", "api_cpu_ms_per_request", "thinker_cpu_ms_per_request")
+
+
 def measured_load(stack: Stack, url: str, connections: int, seconds: int) -> dict:
-    pids = [stack.api.popen.pid, stack.thinker.popen.pid]
-    before = process_tree_cpu_seconds(pids)
+    """wrk's figures, and the server CPU per request of each service and of both."""
+    services = {"api": stack.api.popen.pid, "thinker": stack.thinker.popen.pid}
+    before = {name: process_tree_cpu_seconds([pid]) for name, pid in services.items()}
     result = wrk(url, connections, seconds)
-    result["cpu_ms_per_request"] = 1000 * (process_tree_cpu_seconds(pids) - before) / max(result["requests"], 1)
+    for name, pid in services.items():
+        result[f"{name}_cpu_ms_per_request"] = (
+            1000 * (process_tree_cpu_seconds([pid]) - before[name]) / max(result["requests"], 1)
+        )
+    result["cpu_ms_per_request"] = result["api_cpu_ms_per_request"] + result["thinker_cpu_ms_per_request"]
     return result
 
 
@@ -127,7 +135,7 @@ def interleaved_loads(stacks: dict[str, Stack], path: str, connections: int, sec
             "connections": connections, "requests": requests_done, "slices": parts,
             "rps": statistics.median(part["rps"] for part in parts),
             "non_2xx": sum(part["non_2xx"] for part in parts),
-            "cpu_ms_per_request": sum(part["cpu_ms_per_request"] * part["requests"] for part in parts) / max(requests_done, 1),
+            **{key: sum(part[key] * part["requests"] for part in parts) / max(requests_done, 1) for key in CPU_KEYS},
             **{p: statistics.median(part[p] for part in parts) for p in ("p50", "p75", "p90", "p99")},
         }
     return combined
@@ -334,6 +342,12 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
                  f"no framework (bench/floor) {f8['cpu_ms_per_request']:.2f} ms",
                  f"{versus['median']:.2f}× the seed's ({versus['min']:.2f}–{versus['max']:.2f}×); "
                  "target ≤ 0.5× (3.5 ms of the seed's 7)"))
+    def split(h: dict) -> str:
+        return f"{h['api_cpu_ms_per_request']:.2f} + {h['thinker_cpu_ms_per_request']:.2f} ms"
+    rows.append(("server CPU per hit request, API + thinker (8 conns)", f"{split(t8)} traced",
+                 f"{split(u8)} untraced; Flask seed {split(s8)} traced; no framework {split(f8)}",
+                 f"the thinker's share: {t8['thinker_cpu_ms_per_request'] / t8['cpu_ms_per_request']:.0%} traced, "
+                 f"{u8['thinker_cpu_ms_per_request'] / u8['cpu_ms_per_request']:.0%} untraced"))
     cost, seed_cost = results["tracing_cost"]["8"], results["seed_tracing_cost"]["8"]
     rows.append(("cost of tracing, untraced ÷ traced req/s (8 conns)", f"{cost['rps']['median']:.2f}×",
                  f"CPU per request: {cost['cpu']['median']:.2f}×; Flask seed: {seed_cost['rps']['median']:.2f}× "

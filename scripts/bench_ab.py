@@ -51,7 +51,8 @@ def timed(stacks: dict[str, Stack], args: argparse.Namespace) -> None:
     loads = interleaved_loads(stacks, args.path, args.connections, args.seconds, slices=args.turns)
     for name, env in (("A", args.a), ("B", args.b)):
         load = loads[name]
-        print(f"{name} {described(env)}: {load['rps']:.0f} req/s, {load['cpu_ms_per_request']:.2f} ms CPU per request, "
+        print(f"{name} {described(env)}: {load['rps']:.0f} req/s, {load['cpu_ms_per_request']:.2f} ms CPU per request "
+              f"(API {load['api_cpu_ms_per_request']:.2f}, thinker {load['thinker_cpu_ms_per_request']:.2f}), "
               f"p50 {load['p50']:.1f} ms, p99 {load['p99']:.1f} ms"
               + (f", {load['non_2xx']} non-2xx" if load["non_2xx"] else ""))
     for key, label in (("cpu_ms_per_request", "CPU per request"), ("rps", "req/s")):
