@@ -5,7 +5,6 @@ import runpy
 import socket
 from pathlib import Path
 
-import pytest
 from gunicorn import util
 
 CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
@@ -35,18 +34,9 @@ def test_gunicorns_own_errors_are_written_as_json():
     assert json.loads(body) == {"error": "server_error", "detail": "The server failed to answer; the error is in the logs."}
 
 
-@pytest.mark.parametrize(
-    ("settings", "override", "workers"),
-    [
-        ("thinkproject.settings.api", None, 2),
-        ("thinkproject.settings.thinker", None, 1),
-        ("thinkproject.settings.thinker", "3", 3),
-    ],
-)
-def test_the_api_runs_two_processes_and_the_thinker_one_unless_told(monkeypatch, settings, override, workers):
-    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", settings)
-    if override is None:
-        monkeypatch.delenv("GUNICORN_WORKERS", raising=False)
-    else:
-        monkeypatch.setenv("GUNICORN_WORKERS", override)
-    assert runpy.run_path(str(CONF))["workers"] == workers
+
+def test_gunicorn_workers_sets_the_thinkers_process_count_too(monkeypatch):
+    """The defaults (two API processes, one thinker) are checked with compose's environment in test_compose."""
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "thinkproject.settings.thinker")
+    monkeypatch.setenv("GUNICORN_WORKERS", "3")
+    assert runpy.run_path(str(CONF))["workers"] == 3
