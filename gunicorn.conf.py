@@ -8,13 +8,13 @@ request never-seen subjects (scripts/bench.py's miss storm), hit p50 / p99:
 More threads than misses in flight cost nothing measurable at rest (gthread 2x4 was no cheaper).
 
 Processes: 2 for the API (one per core), 1 for the thinker. The thinker takes 38-39% of a hit's CPU
-(make bench's split), so one thinker process keeps up with two API ones, and fewer processes keep the
-caches warmer. scripts/bench_ab.py, hits at 8 connections, 20 alternating turns, run in both orders:
-one thinker worker instead of two took 8-10% less CPU per request and served 9-11% more req/s; one API
-worker as well cut CPU 5-9% but req/s 6-12%; three API workers were no better (CPU +3%).
-GUNICORN_WORKERS sets both services' count. If the thinker's one worker dies, the master starts another
-in about 0.5 s and requests wait for it in the listen backlog (tests/e2e/test_faults.py); only those in
-flight fail.
+(make bench's split), so one thinker process keeps up with two API ones, and fewer processes share the
+two cores (warmer caches, likely; not measured further). scripts/bench_ab.py, hits at 8 connections,
+20 alternating turns, run in both orders: one thinker worker instead of two took 8-10% less CPU per
+request and served 9-11% more req/s; one API worker as well cut CPU 5-9% but req/s 6-12%; three API
+workers were no better (CPU +3%). GUNICORN_WORKERS sets both services' count. If the thinker's one
+worker dies, the master starts another in about 0.5 s and requests wait for it in the listen backlog
+(tests/e2e/test_faults.py); only those in flight fail.
 
 GUNICORN_WORKER_CLASS=sync with GUNICORN_THREADS=1 shows the head-of-line blocking on purpose
 (gunicorn turns sync into gthread whenever threads > 1).
