@@ -8,8 +8,8 @@ request never-seen subjects (scripts/bench.py's miss storm), hit p50 / p99:
 More threads than misses in flight cost nothing measurable at rest (gthread 2x4 was no cheaper).
 
 Processes: 2 for the API (one per core), 1 for the thinker. The thinker takes 38-39% of a hit's CPU
-(make bench's split), so one thinker process keeps up with two API ones, and fewer processes share the
-two cores (warmer caches, likely; not measured further). scripts/bench_ab.py, hits at 8 connections,
+(make bench's split), so one thinker process keeps up with two API ones, and its CPU per request falls
+(by 11-19%; see BENCHMARKS.md's levers for what it is not). scripts/bench_ab.py, hits at 8 connections,
 20 alternating turns, run in both orders: one thinker worker instead of two took 8-10% less CPU per
 request and served 9-11% more req/s; one API worker as well cut CPU 5-9% but req/s 6-12%; three API
 workers were no better (CPU +3%). GUNICORN_WORKERS sets both services' count. If the thinker's one
