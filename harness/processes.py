@@ -50,6 +50,23 @@ def wait_until(check: Callable[[], Any], *, timeout: float, what: str, interval:
         time.sleep(interval)
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def proc_stats() -> dict[int, tuple[int, float]]:
+    """Every process on the machine: pid -> (parent pid, user+system CPU seconds), from /proc/<pid>/stat."""
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it exited while we looked
+            continue
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+    return stats
+
+
 @dataclass
 class Process:
     """One child process with its output in a log file; stop() ends it and its children."""
@@ -74,16 +91,8 @@ class Process:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def children(self) -> list[int]:
-        """The pids whose parent is this process (a gunicorn master's workers), from /proc."""
-        pids = []
-        for entry in Path("/proc").iterdir():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) if entry.name.isdigit() else 0
-            except OSError:  # it exited while we looked
-                continue
-            if self.popen is not None and parent == self.popen.pid:
-                pids.append(int(entry.name))
-        return pids
+        """The pids whose parent is this process (a gunicorn master's workers)."""
+        return [pid for pid, (parent, _) in proc_stats().items() if self.popen is not None and parent == self.popen.pid]
 
     def wait_ready(self, probe: Callable[[], bool], timeout: float = 30) -> "Process":
         def ready() -> bool:

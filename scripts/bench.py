@@ -32,42 +32,33 @@ sys.path.insert(0, str(REPO))
 
 from harness.processes import (  # noqa: E402
     POSTGRES_SERVER, THINKER_PROCESSES, Stack, TraceAgent, boot_flask_seed, boot_stack, clean_env,
-    create_postgres_database, drop_created_databases, own_redis_database, start_gunicorn, start_pair, start_redis,
-    start_trace_agent, think,
+    create_postgres_database, drop_created_databases, own_redis_database, proc_stats, start_gunicorn, start_pair,
+    start_redis, start_trace_agent, think,
 )
 from harness.spans import joined  # noqa: E402
 
 OUT = REPO / "bench"
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # ---- measuring ---------------------------------------------------------------------------------
 
-def process_tree(root_pids: list[int]) -> dict[int, float]:
-    """These processes and all their descendants, each with its user+system CPU seconds, from /proc."""
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry.name)] = int(fields[1])
-        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+def process_tree(root_pids: list[int], stats: dict[int, tuple[int, float]] | None = None) -> dict[int, float]:
+    """These processes and all their descendants, each with its user+system CPU seconds (`stats`: one proc_stats())."""
+    stats = proc_stats() if stats is None else stats
     wanted, frontier = set(root_pids), list(root_pids)
     while frontier:
         pid = frontier.pop()
-        children = [child for child, parent in parents.items() if parent == pid and child not in wanted]
+        children = [child for child, (parent, _) in stats.items() if parent == pid and child not in wanted]
         wanted.update(children)
         frontier.extend(children)
-    return {pid: times[pid] for pid in wanted if pid in times}
+    return {pid: stats[pid][1] for pid in wanted if pid in stats}
 
 
-def process_tree_cpu_seconds(root_pids: list[int]) -> float:
-    """user+system CPU of these processes and all their descendants."""
-    return sum(process_tree(root_pids).values())
+def services_cpu_seconds(stack: Stack) -> dict[str, float]:
+    """user+system CPU of each service's processes (master and workers), from one read of /proc."""
+    stats = proc_stats()
+    return {name: sum(process_tree([process.popen.pid], stats).values())
+            for name, process in (("api", stack.api), ("thinker", stack.thinker))}
 
 
 def wrk(url: str, connections: int, seconds: int) -> dict:
@@ -95,13 +86,10 @@ CPU_KEYS = ("cpu_ms_per_request", "api_cpu_ms_per_request", "thinker_cpu_ms_per_
 
 def measured_load(stack: Stack, url: str, connections: int, seconds: int) -> dict:
     """wrk's figures, and the server CPU per request of each service and of both."""
-    services = {"api": stack.api.popen.pid, "thinker": stack.thinker.popen.pid}
-    before = {name: process_tree_cpu_seconds([pid]) for name, pid in services.items()}
+    before = services_cpu_seconds(stack)
     result = wrk(url, connections, seconds)
-    for name, pid in services.items():
-        result[f"{name}_cpu_ms_per_request"] = (
-            1000 * (process_tree_cpu_seconds([pid]) - before[name]) / max(result["requests"], 1)
-        )
+    for name, seconds_after in services_cpu_seconds(stack).items():
+        result[f"{name}_cpu_ms_per_request"] = 1000 * (seconds_after - before[name]) / max(result["requests"], 1)
     result["cpu_ms_per_request"] = result["api_cpu_ms_per_request"] + result["thinker_cpu_ms_per_request"]
     return result
 
@@ -346,8 +334,8 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
         return f"{h['api_cpu_ms_per_request']:.2f} + {h['thinker_cpu_ms_per_request']:.2f} ms"
     rows.append(("server CPU per hit request, API + thinker (8 conns)", f"{split(t8)} traced",
                  f"{split(u8)} untraced; Flask seed {split(s8)} traced; no framework {split(f8)}",
-                 f"the thinker's share: {t8['thinker_cpu_ms_per_request'] / t8['cpu_ms_per_request']:.0%} traced, "
-                 f"{u8['thinker_cpu_ms_per_request'] / u8['cpu_ms_per_request']:.0%} untraced"))
+                 (f"the thinker's share: {t8['thinker_cpu_ms_per_request'] / t8['cpu_ms_per_request']:.0%} traced, "
+                  f"{u8['thinker_cpu_ms_per_request'] / u8['cpu_ms_per_request']:.0%} untraced")))
     cost, seed_cost = results["tracing_cost"]["8"], results["seed_tracing_cost"]["8"]
     rows.append(("cost of tracing, untraced ÷ traced req/s (8 conns)", f"{cost['rps']['median']:.2f}×",
                  f"CPU per request: {cost['cpu']['median']:.2f}×; Flask seed: {seed_cost['rps']['median']:.2f}× "
