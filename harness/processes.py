@@ -302,6 +302,28 @@ def boot_flask_seed(logs: Path, redis_url: str, agent_url: str, **extra_env: str
     return Stack(api_url, thinker_url, api, thinker, env["REDIS_URL"], env)
 
 
+DJANGO_FLOOR = REPO / "bench" / "django_floor"
+
+
+def boot_django_floor(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
+    """bench/django_floor (bare Django, one view per service) under ddtrace-run gunicorn, as ours boots.
+
+    With tracing.env, like ours. Services django-floor-api and django-floor-thinker; hits only.
+    """
+    env = service_env(REDIS_URL=own_redis_database(redis_url), DD_TRACE_AGENT_URL=agent_url, **extra_env)
+    thinker_url, thinker, api_url, api = start_pair(
+        lambda: start_gunicorn(
+            "django-floor-thinker", {**THINKER_PROCESSES, **env, "DD_SERVICE": "django-floor-thinker"}, logs,
+            "wsgi:application", DJANGO_FLOOR, "/?subject=war",
+        ),
+        lambda url: start_gunicorn(
+            "django-floor-api", {**env, "DD_SERVICE": "django-floor-api", "THINKER_URL": url}, logs,
+            "wsgi:application", DJANGO_FLOOR, "/think/?subject=war",
+        ),
+    )
+    return Stack(api_url, thinker_url, api, thinker, env["REDIS_URL"], env)
+
+
 def fresh_database_url(logs: Path) -> str:
     """A new, empty database: on the PostgreSQL of DATABASE_URL when it names one, else a SQLite file."""
     server = os.environ.get("DATABASE_URL", "")

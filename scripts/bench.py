@@ -3,8 +3,9 @@
 
 Stacks: gunicorn with gunicorn.conf.py under ddtrace-run, the test agent, a private redis-server, and
 PostgreSQL when POSTGRES_TEST_SERVER_URL answers (else SQLite); one traced, one with DD_TRACE_ENABLED=false, and
-the workshop's own Flask app (bench/flask_seed) the same two ways, and the floor (bench/floor: the two hops with no
-framework), all up at once and loaded in alternating turns (the machine's speed drifts; see interleaved_loads), so
+the workshop's own Flask app (bench/flask_seed) the same two ways, the Django floor (bench/django_floor: bare Django
+with the workshop's five spans) the same two ways, and the floor (bench/floor: the two hops with no framework), all
+up at once and loaded in alternating turns (the machine's speed drifts; see interleaved_loads), so
 "faster than the seed" compares one machine with itself.
 Loads: wrk on loopback, fixed durations. Writes bench/results.json, bench/results.md and bench/latency.png.
 """
@@ -31,13 +32,15 @@ sys.path.insert(0, str(REPO))
 
 
 from harness.processes import (  # noqa: E402
-    POSTGRES_SERVER, THINKER_PROCESSES, Stack, TraceAgent, boot_flask_seed, boot_stack, clean_env,
+    POSTGRES_SERVER, THINKER_PROCESSES, Stack, TraceAgent, boot_django_floor, boot_flask_seed, boot_stack, clean_env,
     create_postgres_database, drop_created_databases, own_redis_database, proc_stats, start_gunicorn, start_pair,
     start_redis, start_trace_agent, think,
 )
 from harness.spans import joined  # noqa: E402
 
 OUT = REPO / "bench"
+# Stacks that answer hits only and are loaded at 8 connections only: what is left of the seed's CPU for our code.
+FLOORS = ("floor", "django_floor", "django_floor_untraced")
 
 
 # ---- measuring ---------------------------------------------------------------------------------
@@ -260,10 +263,12 @@ def run(seconds: int) -> dict:
         for mode, env in (("seed", {}), ("seed_untraced", {"DD_TRACE_ENABLED": "false"})):
             stacks[mode] = boot_flask_seed(logs, redis_url, agent.url, THINK_CACHE_TTL_SECONDS="3600", **env)
         stacks["floor"] = boot_floor(logs, redis_url)
+        stacks["django_floor"] = boot_django_floor(logs, redis_url, agent.url)
+        stacks["django_floor_untraced"] = boot_django_floor(logs, redis_url, agent.url, DD_TRACE_ENABLED="false")
         for mode, stack in stacks.items():
             assert think(stack, "war").status_code == 200  # memoize the hit subject
             results[mode] = {"hit": []}
-        misses = miss_latencies({mode: stack for mode, stack in stacks.items() if mode != "floor"}, 9)
+        misses = miss_latencies({mode: stack for mode, stack in stacks.items() if mode not in FLOORS}, 9)
         for mode, latencies in misses.items():
             results[mode]["miss_ms"] = latencies
         # Before the loads: the seed's traced turns (about 20 spans a hit) leave the test agent minutes behind.
@@ -274,23 +279,27 @@ def run(seconds: int) -> dict:
             service: sum(1 for span in spans if span["service"] == service)
             for service in sorted({s["service"] for s in spans})
         }
-        results["tracing_cost"], results["seed_tracing_cost"], results["versus_seed"] = {}, {}, {}
+        costs = (("tracing_cost", "traced", "untraced"), ("seed_tracing_cost", "seed", "seed_untraced"),
+                 ("django_floor_tracing_cost", "django_floor", "django_floor_untraced"))
+        versus = (("versus_seed", "traced"), ("django_floor_versus_seed", "django_floor"))
+        results.update({key: {} for key, *_ in (*costs, *versus)})
         for connections in (1, 8, 32):
-            loads = interleaved_loads(stacks, "/think/?subject=war", connections, seconds)
+            loaded = {mode: stack for mode, stack in stacks.items() if connections == 8 or mode not in FLOORS}
+            loads = interleaved_loads(loaded, "/think/?subject=war", connections, seconds)
             for mode, load in loads.items():
                 results[mode]["hit"].append(load)
             turns = {mode: load["slices"] for mode, load in loads.items()}
-            pairs = (("tracing_cost", "traced", "untraced"), ("seed_tracing_cost", "seed", "seed_untraced"))
-            for key, traced, untraced in pairs:
+            for key, traced, untraced in (cost for cost in costs if cost[1] in turns):
                 results[key][str(connections)] = {
                     "rps": paired_ratios(turns[untraced], turns[traced], "rps"),
                     "cpu": paired_ratios(turns[traced], turns[untraced], "cpu_ms_per_request"),
                 }
-            results["versus_seed"][str(connections)] = {
-                "rps": paired_ratios(turns["traced"], turns["seed"], "rps"),
-                "cpu": paired_ratios(turns["traced"], turns["seed"], "cpu_ms_per_request"),
-            }
-        for mode in ("seed", "seed_untraced", "floor"):  # only our stacks take the storm and the stampede
+            for key, mode in (pair for pair in versus if pair[1] in turns):
+                results[key][str(connections)] = {
+                    "rps": paired_ratios(turns[mode], turns["seed"], "rps"),
+                    "cpu": paired_ratios(turns[mode], turns["seed"], "cpu_ms_per_request"),
+                }
+        for mode in ("seed", "seed_untraced", *FLOORS):  # only our stacks take the storm and the stampede
             stacks[mode].stop()
         for mode in ("traced", "untraced"):
             stack = stacks[mode]
@@ -336,6 +345,13 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
                  f"{split(u8)} untraced; Flask seed {split(s8)} traced; no framework {split(f8)}",
                  (f"the thinker's share: {t8['thinker_cpu_ms_per_request'] / t8['cpu_ms_per_request']:.0%} traced, "
                   f"{u8['thinker_cpu_ms_per_request'] / u8['cpu_ms_per_request']:.0%} untraced")))
+    d8, du8 = hit(results["django_floor"], 8), hit(results["django_floor_untraced"], 8)
+    d_versus, d_cost = results["django_floor_versus_seed"]["8"]["cpu"], results["django_floor_tracing_cost"]["8"]
+    rows.append(("the Django floor (bench/django_floor: bare Django, the same 5 spans): CPU per hit (8 conns)",
+                 f"{d8['cpu_ms_per_request']:.2f} ms traced",
+                 f"{du8['cpu_ms_per_request']:.2f} ms untraced; API + thinker {split(d8)} traced",
+                 (f"{d_versus['median']:.2f}× the seed's ({d_versus['min']:.2f}–{d_versus['max']:.2f}×); tracing costs it "
+                  f"{d_cost['rps']['median']:.2f}× req/s, {d_cost['cpu']['median']:.2f}× CPU")))
     cost, seed_cost = results["tracing_cost"]["8"], results["seed_tracing_cost"]["8"]
     rows.append(("cost of tracing, untraced ÷ traced req/s (8 conns)", f"{cost['rps']['median']:.2f}×",
                  f"CPU per request: {cost['cpu']['median']:.2f}×; Flask seed: {seed_cost['rps']['median']:.2f}× "
