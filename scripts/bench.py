@@ -357,6 +357,14 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
                  f"CPU per request: {cost['cpu']['median']:.2f}×; Flask seed: {seed_cost['rps']['median']:.2f}× "
                  f"(CPU {seed_cost['cpu']['median']:.2f}×)",
                  f"target ≤ 1.5×; median of 5 back-to-back pairs ({cost['rps']['min']:.2f}–{cost['rps']['max']:.2f}×)"))
+    # Tracing ≤ 1.5x means its cost T ≤ half the untraced hit U, and traced ≤ half the seed's S means U + T ≤ S/2:
+    # together 3T ≤ U + T ≤ S/2, so both targets hold only if T ≤ S/6, whatever the untraced work costs.
+    spent = t8["cpu_ms_per_request"] - u8["cpu_ms_per_request"]
+    rows.append(("tracing's own CPU per hit, traced − untraced (8 conns)", f"{spent:.2f} ms",
+                 f"the Django floor {d8['cpu_ms_per_request'] - du8['cpu_ms_per_request']:.2f} ms; Flask seed "
+                 f"{s8['cpu_ms_per_request'] - su8['cpu_ms_per_request']:.2f} ms",
+                 f"{spent / s8['cpu_ms_per_request']:.2f} of the seed's traced hit; tracing ≤ 1.5× and CPU ≤ 0.5× the seed's "
+                 "together need ≤ 1/6 (0.17)"))
     for label, part in (("traced", traced), ("untraced", untraced)):
         s = part["stampede"]
         rows.append((f"stampede: 50 concurrent, fresh subject ({label})", f"{s['thinks']} think", f"{s['ok']}/50 OK in {s['wall_ms']:.0f} ms", "target 1"))
