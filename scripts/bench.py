@@ -39,7 +39,7 @@ from harness.processes import (  # noqa: E402
 from harness.spans import joined  # noqa: E402
 
 OUT = REPO / "bench"
-# Stacks that answer hits only and are loaded at 8 connections only: what is left of the seed's CPU for our code.
+# The floors answer hits only, and are loaded at 8 connections only: the one figure they are compared at.
 FLOORS = ("floor", "django_floor", "django_floor_untraced")
 
 
