@@ -142,6 +142,13 @@ class TraceAgent:
         response.raise_for_status()
         return [span for chunk in response.json() for span in chunk]
 
+    def traces(self) -> list[list[Span]]:
+        """Every trace the agent holds, its spans grouped by trace id (each process flushes its own part)."""
+        by_id: dict[int, list[Span]] = {}
+        for span in self.all_spans():
+            by_id.setdefault(span["trace_id"], []).append(span)
+        return list(by_id.values())
+
     def wait_for_trace(self, trace_id: int | str, complete: Callable[[list[Span]], bool], timeout: float = 15) -> list[Span]:
         """The spans of one trace, once `complete(spans)` holds (each process flushes on its own)."""
         return wait_until(

@@ -34,7 +34,6 @@ def test_gunicorns_own_errors_are_written_as_json():
     assert json.loads(body) == {"error": "server_error", "detail": "The server failed to answer; the error is in the logs."}
 
 
-
 def test_gunicorn_workers_sets_the_thinkers_process_count_too(monkeypatch):
     """The defaults (two API processes, one thinker) are checked with compose's environment in test_compose."""
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "thinkproject.settings.thinker")

@@ -19,10 +19,7 @@ def django_floor(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Ite
 def floor_trace(agent: TraceAgent, subject: str) -> list[Span]:
     """The trace whose `think` span carries `subject`, once the API's root span has arrived too."""
     def trace() -> list[Span] | None:
-        found: dict[int, list[Span]] = {}
-        for span in agent.all_spans():
-            found.setdefault(span["trace_id"], []).append(span)
-        for spans in found.values():
+        for spans in agent.traces():
             if any(s["name"] == "think" and s["meta"].get("subject") == subject for s in spans) and any(
                 s["service"] == "django-floor-api" for s in spans
             ):

@@ -21,11 +21,8 @@ def seed(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[St
 def seed_traces(agent: TraceAgent, subject: str, count: int) -> list[list[Span]]:
     """The `count` seed traces whose request asked about `subject`, oldest first, once each holds its thinker call."""
     def traces() -> list[list[Span]] | None:
-        found: dict[int, list[Span]] = {}
-        for span in agent.all_spans():
-            found.setdefault(span["trace_id"], []).append(span)
         asked = [
-            spans for spans in found.values()
+            spans for spans in agent.traces()
             if any(s["service"] == "seed-api" and f"subject={subject}" in s["meta"].get("http.url", "") for s in spans)
             and by_name(spans, "think")
         ]
