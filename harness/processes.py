@@ -280,6 +280,30 @@ def boot_stack(
     return Stack(api_url, thinker_url, api, thinker, redis_url, common)
 
 
+def start_runserver(name: str, env: dict[str, str], log_dir: Path) -> tuple[str, Process]:
+    """`ddtrace-run python manage.py runserver`, as `make run` starts a service (the Procfile)."""
+    port = free_port()
+    command = [str(BIN / "ddtrace-run"), sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"]
+    process = Process(name, command, env, log_dir / f"{name}-{port}.log").start()
+    url = f"http://127.0.0.1:{port}"
+    process.wait_ready(http_ok(f"{url}/healthz"))
+    return url, process
+
+
+def boot_dev_stack(logs: Path, redis_url: str, agent_url: str) -> Stack:
+    """The quick start's servers: both services under ddtrace-run runserver, with a fresh database."""
+    redis_url = own_redis_database(redis_url)
+    common = stack_env(logs, redis_url, agent_url)
+    thinker_env = service_env(
+        **common, DJANGO_SETTINGS_MODULE="thinkproject.settings.thinker", DD_SERVICE="thinker-microservice"
+    )
+    thinker_url, thinker, api_url, api = start_pair(
+        lambda: start_runserver("dev-thinker", thinker_env, logs),
+        lambda url: start_runserver("dev-api", api_env(common, url), logs),
+    )
+    return Stack(api_url, thinker_url, api, thinker, redis_url, common)
+
+
 FLASK_SEED = REPO / "bench" / "flask_seed"
 # gunicorn.conf.py gives our thinker one process; the seed's and the floor's get the same worker model.
 THINKER_PROCESSES = {"GUNICORN_WORKERS": "1"}

@@ -5,7 +5,15 @@ from pathlib import Path
 import pytest
 import redis
 
-from harness.processes import Stack, TraceAgent, boot_stack, drop_created_databases, start_redis, start_trace_agent
+from harness.processes import (
+    Stack,
+    TraceAgent,
+    boot_dev_stack,
+    boot_stack,
+    drop_created_databases,
+    start_redis,
+    start_trace_agent,
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -40,6 +48,14 @@ def redis_url(e2e_logs: Path) -> Iterator[str]:
 def stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[Stack]:
     """The system as `make run` configures it, plus one subject that fails on purpose (`peace`)."""
     stack = boot_stack(e2e_logs, redis_url, trace_agent.url, THINK_FAIL_SUBJECTS="peace")
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+def dev_stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[Stack]:
+    """The system as `make run` starts it: runserver under ddtrace-run for both services (the Procfile)."""
+    stack = boot_dev_stack(e2e_logs, redis_url, trace_agent.url)
     yield stack
     stack.stop()
 

@@ -1,8 +1,10 @@
 """The seed workshop's curls against the real system, and the one trace each makes."""
 import pytest
+import redis
 
 from harness.processes import think
 from harness.spans import SERVICES, by_name, database_spans, dump, joined, thinker_requests
+
 
 @pytest.mark.parametrize(
     ("subject", "thought_id", "author"),
@@ -95,3 +97,21 @@ def test_the_thinkers_log_lines_carry_the_trace_id(stack, trace_agent, fresh_mem
     # ddtrace logs 128-bit ids as 32 hex digits; the agent's trace_id is their low 64 bits.
     assert f"{trace_id:016x} dd.span_id=" in stack.thinker.log()
     assert "dd.service=thinker-microservice" in stack.thinker.log()
+
+
+def test_the_quick_starts_runserver_pair_joins_a_miss_and_a_hit_the_same_way(dev_stack, trace_agent):
+    """The quick start serves with runserver, not gunicorn: the workshop's miss, then hit, still join."""
+    redis.Redis.from_url(dev_stack.redis_url).flushdb()
+    miss, hit = think(dev_stack, "war"), think(dev_stack, "war")
+    assert (miss.status_code, hit.status_code) == (200, 200)
+    assert hit.json()["author"] == "Agatha Christie"
+
+    for response, cache_hit in ((miss, "false"), (hit, "true")):
+        spans = trace_agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
+        assert {span["service"] for span in spans} >= SERVICES
+        (hop,) = by_name(spans, "requests.request")
+        (thinker_root,) = thinker_requests(spans)
+        assert thinker_root["parent_id"] == hop["span_id"], dump(spans)
+        (think_span,) = by_name(spans, "think")
+        assert think_span["meta"]["think.cache_hit"] == cache_hit
+        assert bool(database_spans(spans)) == (cache_hit == "false"), dump(spans)
