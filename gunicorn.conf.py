@@ -57,7 +57,8 @@ def post_worker_init(worker: object) -> None:
 
 # gunicorn's own error answers, for requests it rejects before Django runs (a request line over
 # limit_request_line: 414, an oversized header: 431, bytes that are not HTTP: 400) or a crash outside
-# Django (500), in the services' JSON error shape instead of gunicorn's HTML page.
+# Django (500), in the services' JSON error shape instead of gunicorn's HTML page. runserver's twin, for
+# `make run`: thinkproject/management/commands/runserver.py.
 GUNICORN_ERROR_CODES = {
     400: "bad_request", 403: "forbidden", 414: "uri_too_long", 417: "expectation_failed",
     431: "headers_too_large", 500: "server_error",

@@ -1,4 +1,5 @@
-"""Requests gunicorn rejects before Django runs still get the project's JSON error shape, from both services."""
+"""Requests a server rejects before Django runs still get the project's JSON error shape, from both services:
+under gunicorn (docker compose) and under runserver (`make run`)."""
 import json
 import socket
 from urllib.parse import urlsplit
@@ -42,7 +43,42 @@ def service_url(request: pytest.FixtureRequest, stack: Stack) -> str:
     ],
 )
 def test_a_request_gunicorn_rejects_is_answered_in_json(service_url, request_bytes, status, code, detail_starts):
-    got_status, headers, body = raw_exchange(service_url, request_bytes)
+    assert_json_error(raw_exchange(service_url, request_bytes), status, code, detail_starts)
+
+
+@pytest.fixture(params=["api", "thinker"])
+def dev_service_url(request: pytest.FixtureRequest, dev_stack: Stack) -> str:
+    return dev_stack.api_url if request.param == "api" else dev_stack.thinker_url
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status", "code", "detail_starts"),
+    [
+        pytest.param(b"THINK ABOUT war\r\n\r\n", 400, "bad_request", "Bad request version", id="not-http"),
+        pytest.param(b"GET / HTTP/1.1\"'\r\n\r\n", 400, "bad_request", "Bad request version", id="quotes-in-detail"),
+        pytest.param(
+            b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n", 414, "uri_too_long", "Request-URI Too Long",
+            id="request-line-over-64k",
+        ),
+        pytest.param(
+            b"GET /?subject=war HTTP/1.1\r\nX-Filler: " + b"a" * 70000 + b"\r\n\r\n",
+            431, "headers_too_large", "Line too long", id="header-over-64k",
+        ),
+        pytest.param(
+            b"GET / HTTP/1.1\r\n" + b"X-Filler: a\r\n" * 101 + b"\r\n", 431, "headers_too_large", "Too many headers",
+            id="over-100-headers",
+        ),
+        pytest.param(
+            b"GET / HTTP/2.0\r\n\r\n", 505, "http_version_not_supported", "Invalid HTTP version", id="http-2-line",
+        ),
+    ],
+)
+def test_a_request_runserver_rejects_is_answered_in_json(dev_service_url, request_bytes, status, code, detail_starts):
+    assert_json_error(raw_exchange(dev_service_url, request_bytes), status, code, detail_starts)
+
+
+def assert_json_error(exchange: tuple[int, dict[str, str], bytes], status: int, code: str, detail_starts: str) -> None:
+    got_status, headers, body = exchange
     assert got_status == status
     assert headers["content-type"] == "application/json"
     assert int(headers["content-length"]) == len(body)

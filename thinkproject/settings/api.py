@@ -6,13 +6,14 @@ from thinkproject.settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS
 ROOT_URLCONF = "thinkproject.urls.api"
 
 INSTALLED_APPS = [
+    "thinkproject",  # first, as in base.py
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    *INSTALLED_APPS,
+    *(app for app in INSTALLED_APPS if app != "thinkproject"),
     "api_app",
 ]
 MIDDLEWARE = [

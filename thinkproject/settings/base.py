@@ -81,7 +81,10 @@ TRACE_PROPAGATION = env_choice("TRACE_PROPAGATION", "auto", {"auto", "manual", "
 # private thinker's are; the public API starts a new trace whatever a client sends.
 TRACE_CONTINUE_INCOMING = False
 
+# The project package is an app for its runserver command, and comes first so that command wins
+# over django.contrib.staticfiles' (the API's static files are served by WhiteNoise either way).
 INSTALLED_APPS = [
+    "thinkproject",
     "rest_framework",
     "drf_spectacular",
     "thinker_app",

@@ -1,0 +1,41 @@
+"""runserver (`make run`), answering the requests it rejects before Django runs in the services' JSON error shape."""
+import json
+from typing import Any
+
+from django.core.management.commands.runserver import Command as RunserverCommand
+from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
+
+# The statuses http.server sends itself, with the codes gunicorn.conf.py's write_json_error gives the
+# same rejections under gunicorn (it cannot import them: it also serves the seed, outside this repo's path).
+REJECTED_REQUEST_CODES = {
+    400: "bad_request", 414: "uri_too_long", 431: "headers_too_large", 505: "http_version_not_supported",
+}  # fmt: skip
+
+
+class JSONErrorRequestHandler(WSGIRequestHandler):
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's send_error with a JSON body instead of its HTML page, and always a status line."""
+        reason = self.responses.get(code, ("Error",))[0]
+        detail = message or reason
+        self.log_error("code %d, message %s", code, detail)
+        # A request line that did not parse leaves HTTP/0.9, which http.server answers with a bare body.
+        if self.request_version == "HTTP/0.9":
+            self.request_version = self.protocol_version
+        body = json.dumps({"error": REJECTED_REQUEST_CODES.get(code, "bad_request"), "detail": detail}).encode()
+        self.send_response(code, reason)
+        self.send_header("Connection", "close")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class JSONErrorWSGIServer(WSGIServer):
+    def __init__(self, server_address: Any, handler_class: type, *args: Any, **kwargs: Any) -> None:
+        # django.core.servers.basehttp.run() passes its own handler class and takes no other.
+        super().__init__(server_address, JSONErrorRequestHandler, *args, **kwargs)
+
+
+class Command(RunserverCommand):
+    server_cls = JSONErrorWSGIServer
