@@ -270,11 +270,8 @@ def boot_stack(
     """A fresh database and Redis database, then the thinker and the API under ddtrace-run gunicorn."""
     redis_url = own_redis_database(redis_url)
     common = stack_env(logs, redis_url, agent_url, **extra_env)
-    thinker_env = service_env(
-        **common, DJANGO_SETTINGS_MODULE="thinkproject.settings.thinker", DD_SERVICE="thinker-microservice"
-    )
     thinker_url, thinker, api_url, api = start_pair(
-        lambda: start_gunicorn("thinker", thinker_env, logs, wrapper=wrapper),
+        lambda: start_gunicorn("thinker", thinker_env(common), logs, wrapper=wrapper),
         lambda url: start_api(logs, common, url, wrapper=wrapper),
     )
     return Stack(api_url, thinker_url, api, thinker, redis_url, common)
@@ -294,11 +291,8 @@ def boot_dev_stack(logs: Path, redis_url: str, agent_url: str) -> Stack:
     """The quick start's servers: both services under ddtrace-run runserver, with a fresh database."""
     redis_url = own_redis_database(redis_url)
     common = stack_env(logs, redis_url, agent_url)
-    thinker_env = service_env(
-        **common, DJANGO_SETTINGS_MODULE="thinkproject.settings.thinker", DD_SERVICE="thinker-microservice"
-    )
     thinker_url, thinker, api_url, api = start_pair(
-        lambda: start_runserver("dev-thinker", thinker_env, logs),
+        lambda: start_runserver("dev-thinker", thinker_env(common), logs),
         lambda url: start_runserver("dev-api", api_env(common, url), logs),
     )
     return Stack(api_url, thinker_url, api, thinker, redis_url, common)
@@ -402,6 +396,12 @@ def stack_env(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> d
     }
     manage(service_env(**env, DJANGO_SETTINGS_MODULE="thinkproject.settings.api"), "migrate", "--noinput")
     return env
+
+
+def thinker_env(common: dict[str, str]) -> dict[str, str]:
+    return service_env(
+        **common, DJANGO_SETTINGS_MODULE="thinkproject.settings.thinker", DD_SERVICE="thinker-microservice"
+    )
 
 
 def api_env(common: dict[str, str], thinker_url: str) -> dict[str, str]:

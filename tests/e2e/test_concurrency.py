@@ -7,7 +7,7 @@ import pytest
 import redis
 import requests
 
-from harness.processes import Stack, boot_stack, service_env, start_gunicorn, think, wait_until
+from harness.processes import Stack, boot_stack, start_gunicorn, think, thinker_env, wait_until
 from harness.spans import by_name, joined
 
 
@@ -28,8 +28,7 @@ def test_fifty_concurrent_requests_for_a_fresh_subject_think_once(stack, trace_a
 @pytest.mark.usefixtures("fresh_memo")
 def test_two_thinker_processes_share_the_single_flight(stack, e2e_logs):
     """Deterministic across processes: half the stampede to each of two separate thinker servers."""
-    env = service_env(**stack.env, DJANGO_SETTINGS_MODULE="thinkproject.settings.thinker", DD_SERVICE="thinker-microservice")
-    second_url, second = start_gunicorn("thinker-second", {**env, "GUNICORN_WORKERS": "1"}, e2e_logs)
+    second_url, second = start_gunicorn("thinker-second", {**thinker_env(stack.env), "GUNICORN_WORKERS": "1"}, e2e_logs)
     try:
         logs_before = (len(stack.thinker.log()), len(second.log()))
         urls = [stack.thinker_url, second_url] * 25
