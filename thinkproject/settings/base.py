@@ -82,7 +82,7 @@ TRACE_PROPAGATION = env_choice("TRACE_PROPAGATION", "auto", {"auto", "manual", "
 TRACE_CONTINUE_INCOMING = False
 
 # The project package is an app for its runserver command, and comes first so that command wins
-# over django.contrib.staticfiles' (the API's static files are served by WhiteNoise either way).
+# over django.contrib.staticfiles' (which it wraps).
 INSTALLED_APPS = [
     "thinkproject",
     "rest_framework",

@@ -2,8 +2,14 @@
 import json
 from typing import Any
 
-from django.core.management.commands.runserver import Command as RunserverCommand
+from django.apps import apps
 from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
+
+# Wrap the runserver this one shadows, so the API keeps staticfiles' (--insecure, --nostatic).
+if apps.is_installed("django.contrib.staticfiles"):
+    from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
+else:
+    from django.core.management.commands.runserver import Command as RunserverCommand
 
 # The statuses http.server sends itself, with the codes gunicorn.conf.py's write_json_error gives the
 # same rejections under gunicorn (it cannot import them: it also serves the seed, outside this repo's path).
