@@ -2,6 +2,7 @@
 end-to-end tests, make bench and make screenshots; wait on readiness, never on sleeps."""
 import itertools
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -277,23 +278,29 @@ def boot_stack(
     return Stack(api_url, thinker_url, api, thinker, redis_url, common)
 
 
-def start_runserver(name: str, env: dict[str, str], log_dir: Path) -> tuple[str, Process]:
-    """`ddtrace-run python manage.py runserver`, as `make run` starts a service (the Procfile)."""
+def start_procfile_service(name: str, env: dict[str, str], log_dir: Path) -> tuple[str, Process]:
+    """The Procfile's line for `name` (what `make run` starts), run by a shell on a free port instead of its own."""
+    lines = dict(line.split(": ", 1) for line in (REPO / "Procfile").read_text().splitlines() if ": " in line)
     port = free_port()
-    command = [str(BIN / "ddtrace-run"), sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"]
-    process = Process(name, command, env, log_dir / f"{name}-{port}.log").start()
+    command = re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{port}", lines[name])
+    env = {**env, "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}"}  # its `python` and `ddtrace-run` are the venv's
+    log_path = log_dir / f"procfile-{name}-{port}.log"
+    process = Process(f"procfile-{name}", ["/bin/sh", "-c", command], env, log_path).start()
     url = f"http://127.0.0.1:{port}"
     process.wait_ready(http_ok(f"{url}/healthz"))
     return url, process
 
 
 def boot_dev_stack(logs: Path, redis_url: str, agent_url: str) -> Stack:
-    """The quick start's servers: both services under ddtrace-run runserver, with a fresh database."""
+    """The quick start's servers: the Procfile's thinker and api lines (runserver), with a fresh database.
+
+    Their settings module and service name come from the Procfile, not from here.
+    """
     redis_url = own_redis_database(redis_url)
     common = stack_env(logs, redis_url, agent_url)
     thinker_url, thinker, api_url, api = start_pair(
-        lambda: start_runserver("dev-thinker", thinker_env(common), logs),
-        lambda url: start_runserver("dev-api", api_env(common, url), logs),
+        lambda: start_procfile_service("thinker", service_env(**common), logs),
+        lambda url: start_procfile_service("api", service_env(**common, THINKER_URL=url), logs),
     )
     return Stack(api_url, thinker_url, api, thinker, redis_url, common)
 
