@@ -1,5 +1,6 @@
-"""Boot the real processes (gunicorn under ddtrace-run, a test agent, redis-server, databases) for the
-end-to-end tests, make bench and make screenshots; wait on readiness, never on sleeps."""
+"""Boot the real processes (gunicorn under ddtrace-run, or the Procfile's runserver lines; a test agent,
+redis-server, databases) for the end-to-end tests, make bench and make screenshots; wait on readiness,
+never on sleeps."""
 import itertools
 import os
 import re
