@@ -336,25 +336,47 @@ def boot_flask_seed(logs: Path, redis_url: str, agent_url: str, **extra_env: str
 
 
 DJANGO_FLOOR = REPO / "bench" / "django_floor"
+TRACER_FLOOR = REPO / "bench" / "tracer_floor"
 
 
-def boot_django_floor(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
-    """bench/django_floor (bare Django, one view per service) under ddtrace-run gunicorn, as ours boots.
-
-    With tracing.env, like ours. Services django-floor-api and django-floor-thinker; hits only.
-    """
+def boot_floor_pair(
+    name: str, logs: Path, redis_url: str, agent_url: str, chdir: Path, apps: tuple[str, str], **extra_env: str
+) -> Stack:
+    """A bench floor's thinker and API (`apps`: their WSGI names) under ddtrace-run gunicorn with tracing.env, as
+    ours boots; services `<name>-thinker` and `<name>-api`. Floors answer hits only."""
     env = service_env(REDIS_URL=own_redis_database(redis_url), DD_TRACE_AGENT_URL=agent_url, **extra_env)
+    thinker_app, api_app = apps
     thinker_url, thinker, api_url, api = start_pair(
         lambda: start_gunicorn(
-            "django-floor-thinker", {**THINKER_PROCESSES, **env, "DD_SERVICE": "django-floor-thinker"}, logs,
-            "wsgi:application", DJANGO_FLOOR, "/?subject=war",
+            f"{name}-thinker", {**THINKER_PROCESSES, **env, "DD_SERVICE": f"{name}-thinker"}, logs, thinker_app,
+            chdir, "/?subject=war",
         ),
         lambda url: start_gunicorn(
-            "django-floor-api", {**env, "DD_SERVICE": "django-floor-api", "THINKER_URL": url}, logs,
-            "wsgi:application", DJANGO_FLOOR, "/think/?subject=war",
+            f"{name}-api", {**env, "DD_SERVICE": f"{name}-api", "THINKER_URL": url}, logs, api_app, chdir,
+            "/think/?subject=war",
         ),
     )
     return Stack(api_url, thinker_url, api, thinker, env["REDIS_URL"], env)
+
+
+def boot_django_floor(
+    logs: Path, redis_url: str, agent_url: str, *, hand_made_request_spans: bool = False, **extra_env: str
+) -> Stack:
+    """bench/django_floor (bare Django, one view per service): services django-floor-{api,thinker}.
+
+    `hand_made_request_spans`: ddtrace's Django integration off, bench/tracer_floor's request span instead
+    (services django-floor-hand-made-{api,thinker}).
+    """
+    if hand_made_request_spans:
+        extra_env = {**extra_env, "DJANGO_FLOOR_REQUEST_SPANS": "hand-made", "DD_TRACE_DJANGO_ENABLED": "false"}
+    name = "django-floor-hand-made" if hand_made_request_spans else "django-floor"
+    apps = ("wsgi:application", "wsgi:application")
+    return boot_floor_pair(name, logs, redis_url, agent_url, DJANGO_FLOOR, apps, **extra_env)
+
+
+def boot_tracer_floor(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
+    """bench/tracer_floor (no framework, hand-made request spans): services tracer-floor-{api,thinker}."""
+    return boot_floor_pair("tracer-floor", logs, redis_url, agent_url, TRACER_FLOOR, ("wsgi:thinker", "wsgi:api"), **extra_env)
 
 
 def fresh_database_url(logs: Path) -> str:

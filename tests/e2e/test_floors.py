@@ -1,0 +1,64 @@
+"""The bench's traced floors, which `make bench` measures beside ours: each must make the workshop's whole hit trace.
+
+The Django floor (bare Django, ddtrace's Django integration), the same with hand-made request spans instead of
+the integration's, and the tracer floor (no framework, hand-made request spans).
+"""
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.processes import Stack, TraceAgent, boot_django_floor, boot_tracer_floor, think, wait_until
+from harness.spans import Span, dump
+
+FLOORS: dict[str, tuple[Callable[..., Stack], str]] = {
+    # service prefix: (boot, the request spans' name)
+    "django-floor": (boot_django_floor, "django.request"),
+    "django-floor-hand-made": (lambda *args: boot_django_floor(*args, hand_made_request_spans=True), "http.request"),
+    "tracer-floor": (boot_tracer_floor, "http.request"),
+}
+
+
+@pytest.fixture(scope="module", params=list(FLOORS))
+def floor(request: pytest.FixtureRequest, e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[tuple[str, Stack]]:
+    boot, _ = FLOORS[request.param]
+    stack = boot(e2e_logs, redis_url, trace_agent.url)
+    yield request.param, stack
+    stack.stop()
+
+
+def floor_trace(agent: TraceAgent, subject: str, api_service: str) -> list[Span]:
+    """The trace whose `think` span carries `subject`, once the API's root span has arrived too."""
+    def trace() -> list[Span] | None:
+        for spans in agent.traces():
+            if any(s["name"] == "think" and s["meta"].get("subject") == subject for s in spans) and any(
+                s["service"] == api_service for s in spans
+            ):
+                return spans
+        return None
+    return wait_until(trace, timeout=15, what=f"{api_service}'s trace for {subject!r}", interval=0.2)
+
+
+def test_each_floor_answers_a_hit_with_the_workshops_five_spans_in_one_trace(floor, trace_agent):
+    name, stack = floor
+    subject = f"floor-{secrets.token_hex(4)}"
+    response = think(stack, subject)
+    assert response.status_code == 200
+    assert response.json()["author"] == "Agatha Christie"
+
+    spans = floor_trace(trace_agent, subject, f"{name}-api")
+    request_span = FLOORS[name][1]
+    chain = [(f"{name}-api", request_span), ("requests", "requests.request"), (f"{name}-thinker", request_span),
+             (f"{name}-thinker", "think"), ("redis", "redis.command")]
+    assert len(spans) == len(chain), dump(spans)
+    by_parent = {span["parent_id"]: span for span in spans}
+    parent_id = 0
+    for service, span_name in chain:  # each span is the only child of the one before
+        span = by_parent[parent_id]
+        assert (span["service"], span["name"]) == (service, span_name), dump(spans)
+        parent_id = span["span_id"]
+    assert span["resource"] == "GET", dump(spans)  # the Redis span: one read, the memo
+    assert not any(span["error"] for span in spans), dump(spans)
+    thinker_request = next(s for s in spans if s["service"] == f"{name}-thinker" and s["name"] == request_span)
+    assert thinker_request["meta"]["http.status_code"] == "200", dump(spans)
