@@ -4,7 +4,9 @@
 Stacks: gunicorn with gunicorn.conf.py under ddtrace-run, the test agent, a private redis-server, and
 PostgreSQL when POSTGRES_TEST_SERVER_URL answers (else SQLite); one traced, one with DD_TRACE_ENABLED=false, and
 the workshop's own Flask app (bench/flask_seed) the same two ways, the Django floor (bench/django_floor: bare Django
-with the workshop's five spans) the same two ways, and the floor (bench/floor: the two hops with no framework), all
+with the workshop's five spans) the same two ways and again with hand-made request spans instead of ddtrace's Django
+integration, the tracer floor (bench/tracer_floor: those five spans with no framework) the same two ways, and the
+floor (bench/floor: the two hops with no framework and no tracing), all
 up at once and loaded in alternating turns (the machine's speed drifts; see interleaved_loads), so
 "faster than the seed" compares one machine with itself.
 Loads: wrk on loopback, fixed durations. Writes bench/results.json, bench/results.md and bench/latency.png.
@@ -32,15 +34,21 @@ sys.path.insert(0, str(REPO))
 
 
 from harness.processes import (  # noqa: E402
-    POSTGRES_SERVER, THINKER_PROCESSES, Stack, TraceAgent, boot_django_floor, boot_flask_seed, boot_stack, clean_env,
-    create_postgres_database, drop_created_databases, own_redis_database, proc_stats, start_gunicorn, start_pair,
-    start_redis, start_trace_agent, think,
+    POSTGRES_SERVER, THINKER_PROCESSES, Stack, TraceAgent, boot_django_floor, boot_flask_seed, boot_stack,
+    boot_tracer_floor, clean_env, create_postgres_database, drop_created_databases, own_redis_database, proc_stats,
+    start_gunicorn, start_pair, start_redis, start_trace_agent, think,
 )
 from harness.spans import joined  # noqa: E402
 
 OUT = REPO / "bench"
 # The floors answer hits only, and are loaded at 8 connections only: the one figure they are compared at.
-FLOORS = ("floor", "django_floor", "django_floor_untraced")
+# The traced floors, each with its untraced twin and what the summary calls it.
+TRACED_FLOORS = {
+    "django_floor": "the Django floor (bench/django_floor: bare Django, the same 5 spans)",
+    "django_floor_hand_made": "the Django floor with hand-made request spans (ddtrace's Django integration off)",
+    "tracer_floor": "the tracer floor (bench/tracer_floor: no framework, hand-made request spans, the same 5 spans)",
+}
+FLOORS = ("floor", *TRACED_FLOORS, *(f"{mode}_untraced" for mode in TRACED_FLOORS))
 
 
 # ---- measuring ---------------------------------------------------------------------------------
@@ -263,8 +271,11 @@ def run(seconds: int) -> dict:
         for mode, env in (("seed", {}), ("seed_untraced", {"DD_TRACE_ENABLED": "false"})):
             stacks[mode] = boot_flask_seed(logs, redis_url, agent.url, THINK_CACHE_TTL_SECONDS="3600", **env)
         stacks["floor"] = boot_floor(logs, redis_url)
-        stacks["django_floor"] = boot_django_floor(logs, redis_url, agent.url)
-        stacks["django_floor_untraced"] = boot_django_floor(logs, redis_url, agent.url, DD_TRACE_ENABLED="false")
+        traced_floors = {"django_floor": boot_django_floor, "tracer_floor": boot_tracer_floor,
+                         "django_floor_hand_made": partial(boot_django_floor, hand_made_request_spans=True)}
+        for mode, boot_traced_floor in traced_floors.items():
+            stacks[mode] = boot_traced_floor(logs, redis_url, agent.url)
+            stacks[f"{mode}_untraced"] = boot_traced_floor(logs, redis_url, agent.url, DD_TRACE_ENABLED="false")
         for mode, stack in stacks.items():
             assert think(stack, "war").status_code == 200  # memoize the hit subject
             results[mode] = {"hit": []}
@@ -280,8 +291,8 @@ def run(seconds: int) -> dict:
             for service in sorted({s["service"] for s in spans})
         }
         costs = (("tracing_cost", "traced", "untraced"), ("seed_tracing_cost", "seed", "seed_untraced"),
-                 ("django_floor_tracing_cost", "django_floor", "django_floor_untraced"))
-        versus = (("versus_seed", "traced"), ("django_floor_versus_seed", "django_floor"))
+                 *((f"{mode}_tracing_cost", mode, f"{mode}_untraced") for mode in TRACED_FLOORS))
+        versus = (("versus_seed", "traced"), *((f"{mode}_versus_seed", mode) for mode in TRACED_FLOORS))
         results.update({key: {} for key, *_ in (*costs, *versus)})
         for connections in (1, 8, 32):
             loaded = {mode: stack for mode, stack in stacks.items() if connections == 8 or mode not in FLOORS}
@@ -345,13 +356,15 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
                  f"{split(u8)} untraced; Flask seed {split(s8)} traced; no framework {split(f8)}",
                  (f"the thinker's share: {t8['thinker_cpu_ms_per_request'] / t8['cpu_ms_per_request']:.0%} traced, "
                   f"{u8['thinker_cpu_ms_per_request'] / u8['cpu_ms_per_request']:.0%} untraced")))
-    d8, du8 = hit(results["django_floor"], 8), hit(results["django_floor_untraced"], 8)
-    d_versus, d_cost = results["django_floor_versus_seed"]["8"]["cpu"], results["django_floor_tracing_cost"]["8"]
-    rows.append(("the Django floor (bench/django_floor: bare Django, the same 5 spans): CPU per hit (8 conns)",
-                 f"{d8['cpu_ms_per_request']:.2f} ms traced",
-                 f"{du8['cpu_ms_per_request']:.2f} ms untraced; API + thinker {split(d8)} traced",
-                 (f"{d_versus['median']:.2f}× the seed's ({d_versus['min']:.2f}–{d_versus['max']:.2f}×); tracing costs it "
-                  f"{d_cost['rps']['median']:.2f}× req/s, {d_cost['cpu']['median']:.2f}× CPU")))
+    floors_spent = {}
+    for mode, label in TRACED_FLOORS.items():
+        d8, du8 = hit(results[mode], 8), hit(results[f"{mode}_untraced"], 8)
+        d_versus, d_cost = results[f"{mode}_versus_seed"]["8"]["cpu"], results[f"{mode}_tracing_cost"]["8"]
+        floors_spent[mode] = d8["cpu_ms_per_request"] - du8["cpu_ms_per_request"]
+        rows.append((f"{label}: CPU per hit (8 conns)", f"{d8['cpu_ms_per_request']:.2f} ms traced",
+                     f"{du8['cpu_ms_per_request']:.2f} ms untraced; API + thinker {split(d8)} traced",
+                     (f"{d_versus['median']:.2f}× the seed's ({d_versus['min']:.2f}–{d_versus['max']:.2f}×); tracing "
+                      f"costs it {d_cost['rps']['median']:.2f}× req/s, {d_cost['cpu']['median']:.2f}× CPU")))
     cost, seed_cost = results["tracing_cost"]["8"], results["seed_tracing_cost"]["8"]
     rows.append(("cost of tracing, untraced ÷ traced req/s (8 conns)", f"{cost['rps']['median']:.2f}×",
                  f"CPU per request: {cost['cpu']['median']:.2f}×; Flask seed: {seed_cost['rps']['median']:.2f}× "
@@ -359,12 +372,17 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
                  f"target ≤ 1.5×; median of 5 back-to-back pairs ({cost['rps']['min']:.2f}–{cost['rps']['max']:.2f}×)"))
     # Tracing ≤ 1.5x means its cost T ≤ half the untraced hit U, and traced ≤ half the seed's S means U + T ≤ S/2:
     # together 3T ≤ U + T ≤ S/2, so both targets hold only if T ≤ S/6, whatever the untraced work costs.
-    spent = t8["cpu_ms_per_request"] - u8["cpu_ms_per_request"]
+    spent, seed_hit = t8["cpu_ms_per_request"] - u8["cpu_ms_per_request"], s8["cpu_ms_per_request"]
+    floors = ", ".join(
+        f"{name} {floors_spent[mode]:.2f} ms ({floors_spent[mode] / seed_hit:.2f})" for mode, name in (
+            ("django_floor", "the Django floor"), ("django_floor_hand_made", "bare Django with hand-made request spans"),
+            ("tracer_floor", "the tracer floor"),
+        )
+    )
     rows.append(("tracing's own CPU per hit, traced − untraced (8 conns)", f"{spent:.2f} ms",
-                 f"the Django floor {d8['cpu_ms_per_request'] - du8['cpu_ms_per_request']:.2f} ms; Flask seed "
-                 f"{s8['cpu_ms_per_request'] - su8['cpu_ms_per_request']:.2f} ms",
-                 f"{spent / s8['cpu_ms_per_request']:.2f} of the seed's traced hit; tracing ≤ 1.5× and CPU ≤ 0.5× the seed's "
-                 "together need ≤ 1/6 (0.17)"))
+                 f"{floors}; Flask seed {seed_hit - su8['cpu_ms_per_request']:.2f} ms",
+                 (f"{spent / seed_hit:.2f} of the seed's traced hit; tracing ≤ 1.5× and CPU ≤ 0.5× the seed's "
+                  "together need ≤ 1/6 (0.17)")))
     for label, part in (("traced", traced), ("untraced", untraced)):
         s = part["stampede"]
         rows.append((f"stampede: 50 concurrent, fresh subject ({label})", f"{s['thinks']} think", f"{s['ok']}/50 OK in {s['wall_ms']:.0f} ms", "target 1"))
