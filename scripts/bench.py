@@ -42,11 +42,11 @@ from harness.spans import joined  # noqa: E402
 
 OUT = REPO / "bench"
 # The floors answer hits only, and are loaded at 8 connections only: the one figure they are compared at.
-# The traced floors, each with its untraced twin and what the summary calls it.
+# The traced floors, each with an untraced twin: what the summary calls each, and what it is.
 TRACED_FLOORS = {
-    "django_floor": "the Django floor (bench/django_floor: bare Django, the same 5 spans)",
-    "django_floor_hand_made": "the Django floor with hand-made request spans (ddtrace's Django integration off)",
-    "tracer_floor": "the tracer floor (bench/tracer_floor: no framework, hand-made request spans, the same 5 spans)",
+    "django_floor": ("the Django floor", "bench/django_floor: bare Django, the same 5 spans"),
+    "django_floor_hand_made": ("the Django floor with hand-made request spans", "ddtrace's Django integration off"),
+    "tracer_floor": ("the tracer floor", "bench/tracer_floor: no framework, hand-made request spans, the same 5 spans"),
 }
 FLOORS = ("floor", *TRACED_FLOORS, *(f"{mode}_untraced" for mode in TRACED_FLOORS))
 
@@ -271,9 +271,10 @@ def run(seconds: int) -> dict:
         for mode, env in (("seed", {}), ("seed_untraced", {"DD_TRACE_ENABLED": "false"})):
             stacks[mode] = boot_flask_seed(logs, redis_url, agent.url, THINK_CACHE_TTL_SECONDS="3600", **env)
         stacks["floor"] = boot_floor(logs, redis_url)
-        traced_floors = {"django_floor": boot_django_floor, "tracer_floor": boot_tracer_floor,
-                         "django_floor_hand_made": partial(boot_django_floor, hand_made_request_spans=True)}
-        for mode, boot_traced_floor in traced_floors.items():
+        floor_boots = {"django_floor": boot_django_floor, "tracer_floor": boot_tracer_floor,
+                       "django_floor_hand_made": partial(boot_django_floor, hand_made_request_spans=True)}
+        for mode in TRACED_FLOORS:
+            boot_traced_floor = floor_boots[mode]
             stacks[mode] = boot_traced_floor(logs, redis_url, agent.url)
             stacks[f"{mode}_untraced"] = boot_traced_floor(logs, redis_url, agent.url, DD_TRACE_ENABLED="false")
         for mode, stack in stacks.items():
@@ -357,11 +358,11 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
                  (f"the thinker's share: {t8['thinker_cpu_ms_per_request'] / t8['cpu_ms_per_request']:.0%} traced, "
                   f"{u8['thinker_cpu_ms_per_request'] / u8['cpu_ms_per_request']:.0%} untraced")))
     floors_spent = {}
-    for mode, label in TRACED_FLOORS.items():
+    for mode, (name, what) in TRACED_FLOORS.items():
         d8, du8 = hit(results[mode], 8), hit(results[f"{mode}_untraced"], 8)
         d_versus, d_cost = results[f"{mode}_versus_seed"]["8"]["cpu"], results[f"{mode}_tracing_cost"]["8"]
         floors_spent[mode] = d8["cpu_ms_per_request"] - du8["cpu_ms_per_request"]
-        rows.append((f"{label}: CPU per hit (8 conns)", f"{d8['cpu_ms_per_request']:.2f} ms traced",
+        rows.append((f"{name} ({what}): CPU per hit (8 conns)", f"{d8['cpu_ms_per_request']:.2f} ms traced",
                      f"{du8['cpu_ms_per_request']:.2f} ms untraced; API + thinker {split(d8)} traced",
                      (f"{d_versus['median']:.2f}× the seed's ({d_versus['min']:.2f}–{d_versus['max']:.2f}×); tracing "
                       f"costs it {d_cost['rps']['median']:.2f}× req/s, {d_cost['cpu']['median']:.2f}× CPU")))
@@ -373,12 +374,8 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
     # Tracing ≤ 1.5x means its cost T ≤ half the untraced hit U, and traced ≤ half the seed's S means U + T ≤ S/2:
     # together 3T ≤ U + T ≤ S/2, so both targets hold only if T ≤ S/6, whatever the untraced work costs.
     spent, seed_hit = t8["cpu_ms_per_request"] - u8["cpu_ms_per_request"], s8["cpu_ms_per_request"]
-    floors = ", ".join(
-        f"{name} {floors_spent[mode]:.2f} ms ({floors_spent[mode] / seed_hit:.2f})" for mode, name in (
-            ("django_floor", "the Django floor"), ("django_floor_hand_made", "bare Django with hand-made request spans"),
-            ("tracer_floor", "the tracer floor"),
-        )
-    )
+    floors = ", ".join(f"{name} {floors_spent[mode]:.2f} ms ({floors_spent[mode] / seed_hit:.2f})"
+                       for mode, (name, _) in TRACED_FLOORS.items())
     rows.append(("tracing's own CPU per hit, traced − untraced (8 conns)", f"{spent:.2f} ms",
                  f"{floors}; Flask seed {seed_hit - su8['cpu_ms_per_request']:.2f} ms",
                  (f"{spent / seed_hit:.2f} of the seed's traced hit; tracing ≤ 1.5× and CPU ≤ 0.5× the seed's "

@@ -1,4 +1,4 @@
-"""One hand-made ddtrace request span around a WSGI app: what a framework integration's request span does, least.
+"""One hand-made ddtrace request span around a WSGI app: the least a framework integration's request span does.
 
 The span a framework integration would make: service from DD_SERVICE, type `web`, resource `GET <path>`,
 the method, route and status tags, the caller's trace continued where the service is private. Used by
