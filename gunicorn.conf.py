@@ -6,6 +6,8 @@ a sync worker is held whole by each miss. Measured on 2 cores, hits at 8 connect
 request never-seen subjects (scripts/bench.py's miss storm), hit p50 / p99:
     gthread 2x16: 36 / 118 ms (calm: 41 / 144 ms)   sync x2: 1080 / 1120 ms   sync x4: 518 / 605 ms
 More threads than misses in flight cost nothing measurable at rest (gthread 2x4 was no cheaper).
+gevent instead (measured, not used; BENCHMARKS.md's levers): 3-4% less CPU per hit, all of it the thinker's,
+inside the meter's noise, for a monkey-patched process and a database connection per client connection.
 
 Processes: 2 for the API (one per core), 1 for the thinker. The thinker takes 38-39% of a hit's CPU
 (make bench's split), so one thinker process keeps up with two API ones, and its CPU per request falls
