@@ -41,7 +41,7 @@ class _ThinkerAdapter(requests.adapters.HTTPAdapter):
     """
 
     def send(self, request: requests.PreparedRequest, *args: object, **kwargs: object) -> requests.Response:
-        if settings.TRACE_PROPAGATION == "auto":
+        if settings.STEP.propagation == "auto":
             inject_trace_headers(request.headers)
         return super().send(request, *args, **kwargs)
 
@@ -89,7 +89,7 @@ def fetch_thought(*, subject: str) -> ThoughtData:
     """Ask the thinker for the thought on `subject`; raises ThinkerUnavailable (502) or ThinkerTimeout (504)."""
     url = _thinker_url("/")
     headers: dict[str, str] = {}
-    if settings.TRACE_PROPAGATION == "manual":
+    if settings.STEP.propagation == "manual":
         # The seed's step 2: write our trace's headers by hand. ddtrace's requests span starts
         # after this line, so the thinker hangs under the view's span, beside the HTTP hop.
         inject_trace_headers(headers)

@@ -7,6 +7,7 @@ from django.conf import settings
 
 from thinker_app.memo import memo_claim, memo_get, memo_set, memo_wait, thought_key
 from thinker_app.models import Thought
+from thinker_app.seed import SEED_THOUGHTS
 from thinker_app.selectors import thought_get
 
 logger = logging.getLogger(__name__)
@@ -17,6 +18,10 @@ DEFAULT_AUTHOR = "The Machine"
 
 class ThinkingFailed(RuntimeError):
     """Raised on purpose for subjects in THINK_FAIL_SUBJECTS, to put an error in the trace."""
+
+
+class NoThought(ThinkingFailed):
+    """Before the datastore (STEP 1 to 3) an unknown subject fails, as the seed's `thoughts[subject]` did."""
 
 
 class ThoughtData(TypedDict):
@@ -36,13 +41,16 @@ def default_thought(*, subject: str) -> ThoughtData:
 
 
 def think(*, subject: str) -> ThoughtData:
-    """The thought on `subject`: from the Redis memo, else after a pause and a database lookup.
+    """The thought on `subject`: from the Redis memo, else after a pause and a lookup.
 
-    Concurrent misses on one subject think once (single flight through a Redis lock): the others
-    wait for that answer, and think for themselves only if it never comes.
+    Without the memo (STEP 1 to 4) every call thinks, and Redis is never called. With it, concurrent
+    misses on one subject think once (single flight through a Redis lock): the others wait for that
+    answer, and think for themselves only if it never comes.
     """
     with tracer.trace("think") as span:
         span.set_tag("subject", subject)
+        if not settings.STEP.memo:
+            return _think_uncached(subject)
         key = thought_key(subject)
         cached = memo_get(key)
         claim = None
@@ -68,5 +76,23 @@ def _think_uncached(subject: str) -> ThoughtData:
     sleep(settings.THINK_DELAY_SECONDS)
     if subject in settings.THINK_FAIL_SUBJECTS:
         raise ThinkingFailed(f"Thinking about {subject!r} failed on purpose (THINK_FAIL_SUBJECTS).")
+    if not settings.STEP.datastore:
+        return _seed_thought(subject)
     thought = thought_get(subject=subject)
     return thought_data(thought) if thought else default_thought(subject=subject)
+
+
+# The seed's thoughts before its datastore, with the ids the data migration gives them.
+_SEED_BY_SUBJECT: dict[str, ThoughtData] = {
+    subject: {"id": number, "quote": quote, "author": author, "subject": subject}
+    for number, (quote, author, subject) in enumerate(SEED_THOUGHTS, start=1)
+}
+
+
+def _seed_thought(subject: str) -> ThoughtData:
+    try:
+        return _SEED_BY_SUBJECT[subject].copy()
+    except KeyError:
+        raise NoThought(
+            f"No thought on {subject!r}: until the datastore (STEP=4) the thinker knows only the seed's six."
+        ) from None

@@ -1,8 +1,6 @@
 """Typed readers for settings that come from the environment."""
 import os
 
-from django.core.exceptions import ImproperlyConfigured
-
 
 def env_str(name: str, default: str) -> str:
     return os.environ.get(name, default)
@@ -31,9 +29,3 @@ def env_list(name: str, default: list[str]) -> list[str]:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
 
-
-def env_choice(name: str, default: str, choices: set[str]) -> str:
-    value = os.environ.get(name) or default
-    if value not in choices:
-        raise ImproperlyConfigured(f"{name} must be one of {', '.join(sorted(choices))}, not {value!r}.")
-    return value

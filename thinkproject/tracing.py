@@ -63,7 +63,7 @@ def configure_tracing() -> None:
     # ddtrace continues an incoming trace only in the thinker (callers are ours) and only in `auto`;
     # in `manual` the thinker does it itself (continue_trace_from_headers). Read per request.
     config.django["distributed_tracing_enabled"] = (
-        settings.TRACE_CONTINUE_INCOMING and settings.TRACE_PROPAGATION == "auto"
+        settings.TRACE_CONTINUE_INCOMING and settings.STEP.propagation == "auto"
     )
 
 

@@ -13,5 +13,5 @@ application = get_wsgi_application()
 # Django imports the URLconf (the views, DRF, drf-spectacular: about 370 modules) on the first request
 # it resolves; importing it here moves that cost from a user's request to each gunicorn worker's boot.
 import_module(settings.ROOT_URLCONF)
-if settings.TRACE_CONTINUE_INCOMING and settings.TRACE_PROPAGATION == "manual":
+if settings.TRACE_CONTINUE_INCOMING and settings.STEP.propagation == "manual":
     application = continue_trace_from_headers(application)

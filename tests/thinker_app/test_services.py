@@ -3,7 +3,8 @@ from django.core.cache import cache
 
 from thinker_app.memo import lock_key, thought_key
 from thinker_app.models import Thought
-from thinker_app.services import DEFAULT_AUTHOR, DEFAULT_QUOTE, think
+from thinker_app.services import DEFAULT_AUTHOR, DEFAULT_QUOTE, NoThought, think, thought_data
+from thinkproject.steps import STEPS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_memo")]
 
@@ -58,3 +59,37 @@ def test_the_default_thought_is_memoized_too(pauses, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert think(subject="art")["author"] == DEFAULT_AUTHOR
     assert pauses == [0.01]
+
+
+@pytest.fixture(params=[1, 2, 3], ids=lambda n: f"step{n}")
+def before_the_datastore(request, settings) -> None:
+    settings.STEP = STEPS[request.param]
+
+
+@pytest.mark.usefixtures("before_the_datastore")
+def test_before_the_datastore_the_seeds_thoughts_answer_as_the_database_would(pauses, django_assert_num_queries):
+    migrated = [thought_data(thought) for thought in Thought.objects.all()]
+    with django_assert_num_queries(0):
+        answers = [think(subject=thought["subject"]) for thought in migrated]
+    assert answers == migrated
+
+
+@pytest.mark.usefixtures("before_the_datastore")
+def test_before_the_datastore_an_unknown_subject_fails_as_the_seeds_did(pauses):
+    with pytest.raises(NoThought, match="'peace'.*STEP=4"):
+        think(subject="peace")
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 4])
+def test_without_the_memo_every_call_thinks_and_redis_is_never_called(step, settings, pauses, redis_commands):
+    settings.STEP = STEPS[step]
+    assert think(subject="war") == think(subject="war")
+    assert pauses == [0.01, 0.01]
+    assert redis_commands == []
+
+
+def test_the_datastore_step_reads_the_database_on_every_call(settings, pauses, django_assert_num_queries):
+    settings.STEP = STEPS[4]
+    with django_assert_num_queries(2):
+        think(subject="war")
+        assert think(subject="art")["author"] == DEFAULT_AUTHOR

@@ -1,29 +1,9 @@
 """The seed workshop's six thoughts, loaded the same way on SQLite and PostgreSQL."""
 from django.db import migrations
 
-SEED_THOUGHTS = [
-    (
-        "My religion consists of a humble admiration of the illimitable superior spirit who reveals "
-        "himself in the slight details we are able to perceive with our frail and feeble mind.",
-        "Albert Einstein",
-        "religion",
-    ),
-    (
-        "For a successful technology, reality must take precedence over public relations, "
-        "for Nature cannot be fooled.",
-        "Richard Feynman",
-        "technology",
-    ),
-    (
-        "One is left with the horrible feeling now that war settles nothing; "
-        "that to win a war is as disastrous as to lose one.",
-        "Agatha Christie",
-        "war",
-    ),
-    ("Life grants nothing to us mortals without hard work.", "Horace", "work"),
-    ("Ah, music. A magic beyond all we do here!", "J. K. Rowling", "music"),
-    ("I think that God in creating Man somewhat overestimated his ability.", "Oscar Wilde", "mankind"),
-]
+# Imported, not copied: the thinker answers these same six before the datastore step (STEP 1 to 3),
+# and their ids there must be the ones this migration gives them.
+from thinker_app.seed import SEED_THOUGHTS
 
 
 def add_seed_thoughts(apps, schema_editor):

@@ -5,7 +5,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
-from thinkproject.env import env_bool, env_choice, env_float, env_int, env_list, env_str
+from thinkproject.env import env_bool, env_float, env_int, env_list, env_str
+from thinkproject.steps import step_from
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -75,8 +76,12 @@ THINK_LOCK_TIMEOUT_SECONDS = env_float("THINK_LOCK_TIMEOUT_SECONDS", 5.0)
 # How often, at most, a process logs that Redis is unreachable (one line per interval, not per request).
 REDIS_WARNING_INTERVAL_SECONDS = env_float("REDIS_WARNING_INTERVAL_SECONDS", 60.0)
 
-# The workshop's three steps: `off` (two traces), `manual` (headers by hand), `auto` (ddtrace does it).
-TRACE_PROPAGATION = env_choice("TRACE_PROPAGATION", "auto", {"auto", "manual", "off"})
+# The workshop's step (thinkproject/steps.py): how the trace crosses the hop, the datastore, the memo.
+STEP = step_from(env_str("STEP", ""))
+if env_str("TRACE_PROPAGATION", ""):
+    raise ImproperlyConfigured(
+        "TRACE_PROPAGATION is gone: STEP walks the workshop (off is STEP=1, manual STEP=2, auto STEP=3 to 5)."
+    )
 # Whether this service's callers are ours, so their trace headers may be continued. Only the
 # private thinker's are; the public API starts a new trace whatever a client sends.
 TRACE_CONTINUE_INCOMING = False
