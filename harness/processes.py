@@ -292,13 +292,13 @@ def start_procfile_service(name: str, env: dict[str, str], log_dir: Path) -> tup
     return url, process
 
 
-def boot_dev_stack(logs: Path, redis_url: str, agent_url: str) -> Stack:
+def boot_dev_stack(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
     """The quick start's servers: the Procfile's thinker and api lines (runserver), with a fresh database.
 
     Their settings module and service name come from the Procfile, not from here.
     """
     redis_url = own_redis_database(redis_url)
-    common = stack_env(logs, redis_url, agent_url)
+    common = stack_env(logs, redis_url, agent_url, **extra_env)
     thinker_url, thinker, api_url, api = start_pair(
         lambda: start_procfile_service("thinker", service_env(**common), logs),
         lambda url: start_procfile_service("api", service_env(**common, THINKER_URL=url), logs),

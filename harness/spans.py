@@ -36,6 +36,28 @@ def joined(thinker_calls: int) -> Callable[[list[Span]], bool]:
     return complete
 
 
+def depths(spans: list[Span]) -> dict[int, int]:
+    """span_id -> how far below its trace's root the span hangs (the root, or a span whose parent is
+    not in `spans`, is 0)."""
+    by_id = {span["span_id"]: span for span in spans}
+
+    def depth(span: Span) -> int:
+        return 0 if span["parent_id"] not in by_id else 1 + depth(by_id[span["parent_id"]])
+
+    return {span["span_id"]: depth(span) for span in spans}
+
+
+def shape(spans: list[Span]) -> list[tuple[int, str, str]]:
+    """A trace as sorted (depth, service, span name) rows: what a trace picture shows.
+
+    Database spans become one ("database", "query") row per depth: how many statements a miss runs
+    depends on the database and on whether the connection is new, not on the workshop's step.
+    """
+    depth = depths(spans)
+    rows = {(depth[s["span_id"]], "database", "query") for s in database_spans(spans)}
+    return sorted([*rows, *((depth[s["span_id"]], s["service"], s["name"]) for s in spans if s.get("type") != "sql")])
+
+
 def dump(spans: list[Span]) -> str:
     return json.dumps(
         [{k: s.get(k) for k in ("service", "name", "resource", "span_id", "parent_id", "error")} for s in spans],

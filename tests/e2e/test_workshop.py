@@ -3,7 +3,7 @@ import pytest
 import redis
 
 from harness.processes import think
-from harness.spans import SERVICES, by_name, database_spans, dump, joined, thinker_requests
+from harness.spans import SERVICES, by_name, database_spans, depths, dump, joined, thinker_requests
 
 
 @pytest.mark.parametrize(
@@ -66,11 +66,9 @@ def test_a_hit_is_the_seeds_trace_span_for_span(stack, trace_agent):
     response = think(stack, "war")
     spans = trace_agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
 
-    by_id = {span["span_id"]: span for span in spans}
-    def depth(span: dict) -> int:
-        return 0 if span["parent_id"] not in by_id else 1 + depth(by_id[span["parent_id"]])
+    depth = depths(spans)
     # One span per depth: a chain, each span the child of the one above it.
-    assert sorted((depth(s), s["service"], s["name"], s["resource"]) for s in spans) == [
+    assert sorted((depth[s["span_id"]], s["service"], s["name"], s["resource"]) for s in spans) == [
         (0, "thinker-api", "django.request", "GET think/"),
         (1, "requests", "requests.request", "GET /"),
         (2, "thinker-microservice", "django.request", "GET ^/"),
