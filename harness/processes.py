@@ -447,3 +447,27 @@ def start_api(logs: Path, common: dict[str, str], thinker_url: str, wrapper: tup
 def think(stack: Stack, *subjects: str, headers: dict[str, str] | None = None) -> requests.Response:
     """curl the API's /think/ the way the workshop does."""
     return requests.get(f"{stack.api_url}/think/", params={"subject": list(subjects)}, headers=headers, timeout=10)
+
+
+def think_and_trace(agent: TraceAgent, stack: Stack, subject: str) -> tuple[requests.Response, list[list[Span]]]:
+    """curl the API once about `subject`: its answer and every trace the call left, the API's first.
+
+    One trace when the step propagates, two when it does not (STEP=1): the thinker's request is found
+    by its URL and its start, after the call was sent.
+    """
+    sent_ns = time.time_ns()
+    response = think(stack, subject)
+    api_trace = int(response.headers["X-Trace-Id"])
+    url = f"{stack.thinker_url}/?subject={subject}"
+
+    def thinker_request() -> Span | None:
+        return next((
+            span for span in agent.all_spans()
+            if span["service"] == "thinker-microservice" and span["name"] == "django.request"
+            and span["start"] >= sent_ns and span["meta"].get("http.url", "").startswith(url)
+        ), None)  # fmt: skip
+
+    thinker_trace = wait_until(thinker_request, timeout=15, what=f"the thinker's request for {subject!r}", interval=0.2)["trace_id"]
+    agent.wait_for_trace(api_trace, lambda spans: any(s["service"] == "thinker-api" and s["parent_id"] == 0 for s in spans))
+    trace_ids = [api_trace] + [thinker_trace] * (thinker_trace != api_trace)
+    return response, [agent.spans(trace_id) for trace_id in trace_ids]

@@ -1,30 +1,47 @@
 #!/usr/bin/env python
-"""Take the README's trace pictures from the real running system: the seed's cache miss and hit.
+"""Take the workshop's trace pictures from the real running system: one or two per step (docs/workshop/).
 
-Boots the stack as the end-to-end tests do (ddtrace-run gunicorn, test agent, redis-server), makes the
-two requests, logs into the trace page in headless Chromium, and saves docs/images/trace-{miss,hit}.png.
-Usage: .venv/bin/python scripts/screenshots.py
+For each step, boots the stack at that step as the end-to-end tests do (ddtrace-run gunicorn, a test agent
+of its own, redis-server), makes the step's curls, logs into the trace page in headless Chromium, and saves
+docs/images/step-<n>[-<what>].png.
+Usage: .venv/bin/python scripts/screenshots.py [STEP ...]   (default: every step)
 """
 import secrets
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from harness.browser import admin_login, chromium  # noqa: E402
-from harness.processes import boot_stack, manage, service_env, start_redis, start_trace_agent, think  # noqa: E402
-from harness.spans import joined  # noqa: E402
+from harness.browser import admin_login, chromium
+from harness.processes import boot_stack, manage, service_env, start_redis, start_trace_agent, think_and_trace
+from thinkproject.steps import STEPS
 
 OUT = REPO / "docs" / "images"
 
 
-def main() -> None:
-    logs = Path(tempfile.mkdtemp(prefix="thinker-screenshots-"))
-    agent = start_trace_agent(logs)
-    redis_url, redis = start_redis(logs)
-    stack = boot_stack(logs, redis_url, agent.url, GUNICORN_WORKERS="1")
+@dataclass
+class Picture:
+    name: str  # docs/images/<name>.png
+    subject: str  # what to curl first
+    page: str = "trace"  # "trace": that curl's trace page; "list": the recent traces, that curl's at the top
+    open_span: str = ""  # a span whose row to open (its tags, and an error's type, message and stack)
+
+
+PICTURES = {
+    1: [Picture("step-1", "war"), Picture("step-1-list", "war", page="list")],
+    2: [Picture("step-2", "war"), Picture("step-2-peace", "peace", open_span="think")],
+    3: [Picture("step-3", "war")],
+    4: [Picture("step-4", "war"), Picture("step-4-art", "art")],
+    5: [Picture("step-5-miss", "war"), Picture("step-5-hit", "war")],
+}
+
+
+def shoot(step: int, logs: Path, redis_url: str) -> None:
+    agent = start_trace_agent(logs)  # its own, so the trace list shows this step's traces only
+    stack = boot_stack(logs, redis_url, agent.url, STEP=str(step), GUNICORN_WORKERS="1")
     password = secrets.token_urlsafe(16)
     try:
         manage(
@@ -33,25 +50,41 @@ def main() -> None:
                         DJANGO_SUPERUSER_EMAIL="screenshots@example.com"),
             "initdb",
         )  # fmt: skip
-        shots = {}
-        for name in ("miss", "hit"):
-            response = think(stack, "war")
-            agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
-            shots[name] = response.headers["X-Trace-Url"]
-        OUT.mkdir(parents=True, exist_ok=True)
         with chromium() as browser:
             page = browser.new_page(viewport={"width": 1200, "height": 600}, device_scale_factor=1)
+            # Logged in before the curls: the login's own traces are then older than the workshop's.
             admin_login(page, stack.api_url, "screenshots", password, next_path="/traces/")
-            for name, url in shots.items():
-                page.goto(url)
-                page.wait_for_selector("#waterfall")
-                page.locator("main").screenshot(path=str(OUT / f"trace-{name}.png"))
-                print(f"wrote {OUT / f'trace-{name}.png'}")
+            for picture in PICTURES[step]:
+                response, traces = think_and_trace(agent, stack, picture.subject)
+                path = str(OUT / f"{picture.name}.png")
+                if picture.page == "list":
+                    page.goto(f"{stack.api_url}/traces/")
+                    top = page.locator("main h1").bounding_box()
+                    last = page.locator(f"#traces tbody tr:nth-child({len(traces)})").bounding_box()
+                    page.screenshot(path=path, clip={"x": 0, "y": top["y"] - 20, "width": 1200,
+                                                     "height": last["y"] + last["height"] - top["y"] + 21})
+                else:
+                    page.goto(response.headers["X-Trace-Url"])
+                    page.wait_for_selector("#waterfall")
+                    if picture.open_span:
+                        page.click(f'details[data-name="{picture.open_span}"] > summary')
+                    page.locator("main").screenshot(path=path)
+                print(f"wrote {path}")
     finally:
         stack.stop()
         agent.process.stop()
+
+
+def main(steps: list[int]) -> None:
+    logs = Path(tempfile.mkdtemp(prefix="thinker-screenshots-"))
+    redis_url, redis = start_redis(logs)
+    OUT.mkdir(parents=True, exist_ok=True)
+    try:
+        for step in steps:
+            shoot(step, logs, redis_url)
+    finally:
         redis.stop()
 
 
 if __name__ == "__main__":
-    main()
+    main([int(arg) for arg in sys.argv[1:]] or list(STEPS))

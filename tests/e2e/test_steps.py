@@ -3,15 +3,14 @@
 Each step's curls against real processes, and the traces each curl leaves in the test agent: how many,
 which services, which spans, hanging where. EXPECTED is the workshop's story, step by step.
 """
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
 import redis
 
-from harness.processes import Stack, boot_dev_stack, boot_stack, think, wait_until
-from harness.spans import Span, dump, shape
+from harness.processes import Stack, boot_dev_stack, boot_stack, think_and_trace
+from harness.spans import dump, shape
 from thinkproject.steps import STEPS
 
 API = ("thinker-api", "django.request")
@@ -79,31 +78,12 @@ def step_stack(request, e2e_logs, redis_url, trace_agent) -> Iterator[tuple[int,
     stack.stop()
 
 
-def traces_of_one_curl(trace_agent, stack: Stack, subject: str) -> tuple[dict, list[list[Span]]]:
-    """curl the API once; its answer and every trace the call left, the API's first."""
-    sent_ns = time.time_ns()
-    response = think(stack, subject)
-    api_trace = int(response.headers["X-Trace-Id"])
-
-    def thinker_request() -> Span | None:
-        for span in trace_agent.all_spans():
-            if (span["service"], span["name"]) == THINKER and span["start"] >= sent_ns \
-                    and span["meta"].get("http.url", "").startswith(f"{stack.thinker_url}/?subject={subject}"):
-                return span
-        return None
-
-    thinker_trace = wait_until(thinker_request, timeout=15, what=f"the thinker's request for {subject!r}", interval=0.2)["trace_id"]
-    trace_agent.wait_for_trace(api_trace, lambda spans: any((s["service"], s["name"]) == API for s in spans))
-    trace_ids = [api_trace] + [thinker_trace] * (thinker_trace != api_trace)
-    return response, [trace_agent.spans(trace_id) for trace_id in trace_ids]
-
-
 def test_each_curl_gives_the_answer_and_the_traces_the_step_describes(step_stack, trace_agent):
     step, stack = step_stack
     memo = redis.Redis.from_url(stack.redis_url)
     memo.flushdb()
     for curl in EXPECTED[step]:
-        response, traces = traces_of_one_curl(trace_agent, stack, curl.subject)
+        response, traces = think_and_trace(trace_agent, stack, curl.subject)
         assert response.status_code == curl.status, response.text
         if curl.status == 200:
             assert response.json()["author"] == curl.author
