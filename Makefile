@@ -51,7 +51,7 @@ bench: install
 	@command -v wrk >/dev/null || { echo "make bench needs wrk (apt-get install wrk)"; exit 1; }
 	$(BIN)/python scripts/bench.py --seconds $(BENCH_SECONDS)
 
-# The README's trace pictures, from the real running system in headless Chromium.
+# The workshop pages' trace pictures (docs/images/), from the real running system in headless Chromium.
 screenshots: install
 	$(BIN)/python scripts/screenshots.py
 
