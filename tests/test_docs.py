@@ -69,7 +69,7 @@ def test_there_is_a_workshop_page_per_step_titled_as_the_step_and_linked_from_th
 def test_the_workshops_code_is_the_codes_own_lines(page):
     """A snippet on a step page is copied from a file the page links: it must still be there, verbatim."""
     text = page.read_text()
-    snippets = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    snippets = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
     linked = [(page.parent / target).resolve() for target in LINK.findall(text) if target.endswith(".py")]
     assert snippets and linked
     for snippet in snippets:
