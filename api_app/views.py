@@ -19,6 +19,7 @@ from thinker_app.models import SUBJECT_MAX_LENGTH
 from thinker_app.serializers import ThoughtSerializer
 from thinkproject.errors import ErrorSerializer, ValidationErrorSerializer
 from thinkproject.health import check_database, check_redis, readiness
+from thinkproject.steps import LAST_STEP
 
 
 def readyz(request: HttpRequest) -> JsonResponse:
@@ -38,6 +39,7 @@ class IndexView(APIView):
                 "schema": request.build_absolute_uri(reverse("schema")),
                 "traces": request.build_absolute_uri(reverse("trace-list")),
                 "trace_agent_ui": settings.TRACE_UI_URL,
+                "workshop_step": f"{settings.STEP.number} of {LAST_STEP}: {settings.STEP.title} (STEP=1..{LAST_STEP} at start-up)",
                 "see_a_trace": "Every response names its trace page in its X-Trace-Url header "
                 "(curl -i); open it logged in as staff.",
             }

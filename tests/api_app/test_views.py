@@ -4,6 +4,7 @@ import pytest
 
 from tests.conftest import closed_port
 from tests.stubs import Reply, json_reply
+from thinkproject.steps import STEPS
 
 
 def thought(subject: str, thought_id: int | None = 1) -> dict:
@@ -100,8 +101,14 @@ def test_the_index_links_think_the_admin_and_the_traces(client, settings):
         "schema": "http://testserver/api/schema/",
         "traces": "http://testserver/traces/",
         "trace_agent_ui": "http://127.0.0.1:8080",
+        "workshop_step": "5 of 5: the Redis memo (STEP=1..5 at start-up)",
         "see_a_trace": body["see_a_trace"],
     }
+
+
+def test_the_index_says_which_workshop_step_the_api_runs(client, settings):
+    settings.STEP = STEPS[2]
+    assert client.get("/").json()["workshop_step"] == "2 of 5: joined by hand (STEP=1..5 at start-up)"
 
 
 def test_an_unknown_path_is_a_json_404(client):
