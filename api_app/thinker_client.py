@@ -2,13 +2,14 @@
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
+from typing import NamedTuple, get_args
 
 import requests
 from django.conf import settings
 from rest_framework.exceptions import APIException
 
-from thinker_app.serializers import ThoughtSerializer
-from thinker_app.services import ThoughtData
+from thinker_app.serializers import MEMO_HEADER, ThoughtSerializer
+from thinker_app.services import MemoOutcome, ThoughtData
 from thinkproject.tracing import inject_trace_headers
 
 logger = logging.getLogger(__name__)
@@ -18,6 +19,11 @@ logger = logging.getLogger(__name__)
 # threads plus these), so none is opened and discarded under load.
 FETCH_THREADS = 16
 POOL_CONNECTIONS = 32
+
+
+class ThinkerAnswer(NamedTuple):
+    thought: ThoughtData
+    memo: str  # the thinker's MEMO_HEADER: hit, miss or off; unknown if it sent none
 
 
 class ThinkerUnavailable(APIException):
@@ -85,8 +91,9 @@ def _get(url: str, subject: str, headers: dict[str, str]) -> requests.Response:
     return get()
 
 
-def fetch_thought(*, subject: str) -> ThoughtData:
-    """Ask the thinker for the thought on `subject`; raises ThinkerUnavailable (502) or ThinkerTimeout (504)."""
+def fetch_thought(*, subject: str) -> ThinkerAnswer:
+    """Ask the thinker for the thought on `subject`, and whether its memo answered; raises ThinkerUnavailable
+    (502) or ThinkerTimeout (504)."""
     url = _thinker_url("/")
     headers: dict[str, str] = {}
     if settings.STEP.propagation == "manual":
@@ -112,7 +119,8 @@ def fetch_thought(*, subject: str) -> ThoughtData:
     if not valid:
         logger.warning("Thinker answered an unexpected body for subject %r: %.200s", subject, response.text)
         raise ThinkerUnavailable("The thinker answered something that is not a thought.")
-    return thought.validated_data
+    memo = response.headers.get(MEMO_HEADER)
+    return ThinkerAnswer(thought.validated_data, memo if memo in get_args(MemoOutcome) else "unknown")
 
 
 def check_thinker() -> None:
@@ -120,7 +128,7 @@ def check_thinker() -> None:
     _session.get(_thinker_url("/healthz"), timeout=settings.THINKER_TIMEOUT_SECONDS).raise_for_status()
 
 
-def fetch_thoughts(*, subjects: list[str]) -> list[ThoughtData]:
+def fetch_thoughts(*, subjects: list[str]) -> list[ThinkerAnswer]:
     """The thoughts on `subjects`, in order, fetched concurrently within the caller's trace."""
     if len(subjects) == 1:
         return [fetch_thought(subject=subjects[0])]

@@ -16,7 +16,7 @@ from api_app.serializers import MAX_SUBJECTS, ThinkQuerySerializer
 from api_app.thinker_client import check_thinker, fetch_thoughts
 from api_app.traces import TraceStoreUnavailable, trace_get, trace_list
 from thinker_app.models import SUBJECT_MAX_LENGTH
-from thinker_app.serializers import ThoughtSerializer
+from thinker_app.serializers import MEMO_HEADER, ThoughtSerializer
 from thinkproject.errors import ErrorSerializer, ValidationErrorSerializer
 from thinkproject.health import check_database, check_redis, readiness
 from thinkproject.steps import LAST_STEP
@@ -78,8 +78,10 @@ class ThinkView(APIView):
         query = ThinkQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         subjects = query.validated_data["subject"]
-        thoughts = fetch_thoughts(subjects=subjects)
-        return Response(thoughts[0] if len(subjects) == 1 else thoughts)
+        answers = fetch_thoughts(subjects=subjects)
+        thoughts = [answer.thought for answer in answers]
+        memo = ",".join(answer.memo for answer in answers)
+        return Response(thoughts[0] if len(subjects) == 1 else thoughts, headers={MEMO_HEADER: memo})
 
 
 @method_decorator(staff_member_required, name="dispatch")

@@ -15,6 +15,7 @@ class Reply:
     body: bytes = b"{}"
     delay_seconds: float = 0.0
     drop: bool = False  # close the connection without answering, as a server closing an idle keep-alive
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -48,6 +49,8 @@ class StubServer:
                     self.send_response(reply.status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(reply.body)))
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(reply.body)
                 except (BrokenPipeError, ConnectionResetError):
@@ -72,8 +75,8 @@ class StubServer:
         self._server.server_close()
 
 
-def json_reply(data: object, status: int = 200, delay_seconds: float = 0.0) -> Reply:
-    return Reply(status=status, body=json.dumps(data).encode(), delay_seconds=delay_seconds)
+def json_reply(data: object, status: int = 200, delay_seconds: float = 0.0, headers: dict[str, str] | None = None) -> Reply:
+    return Reply(status=status, body=json.dumps(data).encode(), delay_seconds=delay_seconds, headers=headers or {})
 
 
 class TcpProxy:

@@ -4,6 +4,10 @@ from rest_framework import serializers
 
 from thinker_app.models import SUBJECT_MAX_LENGTH
 
+# Both services answer whether the thinker's memo served the thought: hit, miss or off (STEP 1 to 4);
+# the API lists one per subject, comma-separated, in the order asked.
+MEMO_HEADER = "X-Think-Memo"
+
 
 def reject_control_characters(value: str) -> None:
     if any(unicodedata.category(char) == "Cc" for char in value):

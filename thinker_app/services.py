@@ -1,6 +1,6 @@
 import logging
 from time import sleep
-from typing import TypedDict
+from typing import Literal, NamedTuple, TypedDict
 
 from ddtrace.trace import tracer
 from django.conf import settings
@@ -40,17 +40,31 @@ def default_thought(*, subject: str) -> ThoughtData:
     return {"id": None, "quote": DEFAULT_QUOTE, "author": DEFAULT_AUTHOR, "subject": subject}
 
 
+# The memo's part in an answer: served from it, thought and then memoized, or no memo (STEP 1 to 4).
+MemoOutcome = Literal["hit", "miss", "off"]
+
+
+class Thinking(NamedTuple):
+    thought: ThoughtData
+    memo: MemoOutcome
+
+
 def think(*, subject: str) -> ThoughtData:
-    """The thought on `subject`: from the Redis memo, else after a pause and a lookup.
+    """The thought on `subject`: from the Redis memo, else after a pause and a lookup."""
+    return think_with_memo_outcome(subject=subject).thought
+
+
+def think_with_memo_outcome(*, subject: str) -> Thinking:
+    """`think`, and whether the memo answered.
 
     Without the memo (STEP 1 to 4) every call thinks, and Redis is never called. With it, concurrent
     misses on one subject think once (single flight through a Redis lock): the others wait for that
-    answer, and think for themselves only if it never comes.
+    answer (a hit), and think for themselves only if it never comes.
     """
     with tracer.trace("think") as span:
         span.set_tag("subject", subject)
         if not settings.STEP.memo:
-            return _think_uncached(subject)
+            return Thinking(_think_uncached(subject), "off")
         key = thought_key(subject)
         cached = memo_get(key)
         claim = None
@@ -61,7 +75,7 @@ def think(*, subject: str) -> ThoughtData:
                 span.set_tag("think.coalesced", "true" if cached is not None else "false")
         span.set_tag("think.cache_hit", "true" if cached is not None else "false")
         if cached is not None:
-            return cached
+            return Thinking(cached, "hit")
         try:
             data = _think_uncached(subject)
             memo_set(key, data)
@@ -69,7 +83,7 @@ def think(*, subject: str) -> ThoughtData:
             if claim is not None:
                 claim.release()
         logger.info("Thought about %r (%s); memoized for %d s", subject, data["author"], settings.THINK_CACHE_TTL_SECONDS)
-        return data
+        return Thinking(data, "miss")
 
 
 def _think_uncached(subject: str) -> ThoughtData:

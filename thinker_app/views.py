@@ -1,10 +1,13 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from typing import get_args
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from thinker_app.serializers import ThinkerQuerySerializer, ThoughtSerializer
-from thinker_app.services import think
+from thinker_app.serializers import MEMO_HEADER, ThinkerQuerySerializer, ThoughtSerializer
+from thinker_app.services import MemoOutcome, think_with_memo_outcome
 from thinkproject.errors import ErrorSerializer, ValidationErrorSerializer
 
 
@@ -12,7 +15,13 @@ class ThinkView(APIView):
     """GET /?subject=war: the thought on one subject."""
 
     @extend_schema(
-        parameters=[ThinkerQuerySerializer],
+        parameters=[
+            ThinkerQuerySerializer,
+            OpenApiParameter(
+                MEMO_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200], enum=list(get_args(MemoOutcome)),
+                description="Whether the Redis memo served the thought; off before the memo (STEP 1 to 4).",
+            ),
+        ],
         responses={
             200: ThoughtSerializer,
             400: OpenApiResponse(ValidationErrorSerializer, description="Missing, blank, too long or repeated subject."),
@@ -23,4 +32,5 @@ class ThinkView(APIView):
     def get(self, request: Request) -> Response:
         query = ThinkerQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response(think(subject=query.validated_data["subject"]))
+        thinking = think_with_memo_outcome(subject=query.validated_data["subject"])
+        return Response(thinking.thought, headers={MEMO_HEADER: thinking.memo})

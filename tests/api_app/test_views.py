@@ -31,6 +31,21 @@ def test_several_subjects_answer_a_list_in_the_order_asked(client, stub_thinker)
     assert len(stub_thinker.requests) == 3
 
 
+def test_the_thinkers_memo_outcome_is_passed_on_one_per_subject_in_the_order_asked(client, stub_thinker):
+    outcomes = {"war": "hit", "music": "miss", "art": "off"}
+    stub_thinker.respond = lambda request: json_reply(
+        thought(request.query["subject"][0]), headers={"X-Think-Memo": outcomes[request.query["subject"][0]]}
+    )
+    assert client.get("/think/?subject=music").headers["X-Think-Memo"] == "miss"
+    assert client.get("/think/?subject=war&subject=music&subject=art").headers["X-Think-Memo"] == "hit,miss,off"
+
+
+@pytest.mark.parametrize("sent", [None, "maybe"])
+def test_a_memo_outcome_the_thinker_did_not_say_or_made_up_is_unknown(client, stub_thinker, sent):
+    stub_thinker.respond = lambda request: json_reply(thought("war"), headers={"X-Think-Memo": sent} if sent else {})
+    assert client.get("/think/?subject=war").headers["X-Think-Memo"] == "unknown"
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [

@@ -41,6 +41,7 @@ class Curl:
     traces: list[list[Row]]
     status: int = 200
     author: str = "Agatha Christie"
+    memo: str = "off"  # X-Think-Memo: no memo before step 5
     errors: set[tuple[str, str]] = field(default_factory=set)  # spans marked as failed
     think_error: str = ""  # the exception type on the think span
 
@@ -60,7 +61,7 @@ EXPECTED = {
         # The seed's fix for `art`: the default thought, found missing in the database.
         Curl("art", [WITH_DATABASE], author="The Machine"),
     ],
-    5: [Curl(WAR, [MISS]), Curl(WAR, [HIT])],
+    5: [Curl(WAR, [MISS], memo="miss"), Curl(WAR, [HIT], memo="hit")],
 }
 
 
@@ -86,7 +87,7 @@ def test_each_curl_gives_the_answer_and_the_traces_the_step_describes(step_stack
         response, traces = think_and_trace(trace_agent, stack, curl.subject)
         assert response.status_code == curl.status, response.text
         if curl.status == 200:
-            assert response.json()["author"] == curl.author
+            assert (response.json()["author"], response.headers["X-Think-Memo"]) == (curl.author, curl.memo)
         assert [shape(trace) for trace in traces] == curl.traces, "\n".join(map(dump, traces))
         spans = [span for trace in traces for span in trace]
         assert {(s["service"], s["name"]) for s in spans if s["error"]} >= curl.errors, dump(spans)

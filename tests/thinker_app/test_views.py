@@ -1,5 +1,7 @@
 import pytest
 
+from thinkproject.steps import STEPS
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_memo"), pytest.mark.urls("thinkproject.urls.thinker")]
 
 
@@ -34,6 +36,16 @@ def test_the_thinker_refuses_bad_input_with_a_400_naming_the_problem(client, que
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
     assert response.json()["detail"] == message
+
+
+def test_the_thinker_says_whether_its_memo_answered(client):
+    assert [client.get("/", {"subject": "war"}).headers["X-Think-Memo"] for _ in range(2)] == ["miss", "hit"]
+
+
+@pytest.mark.parametrize("step", [1, 4])
+def test_before_the_memo_the_thinker_says_it_is_off(client, settings, step):
+    settings.STEP = STEPS[step]
+    assert client.get("/", {"subject": "war"}).headers["X-Think-Memo"] == "off"
 
 
 def test_healthz_answers(client):
