@@ -2,12 +2,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils.decorators import method_decorator
+from django.views import View
 from django.views.generic import TemplateView
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,10 +18,15 @@ from api_app.serializers import MAX_SUBJECTS, ThinkQuerySerializer
 from api_app.thinker_client import check_thinker, fetch_thoughts
 from api_app.traces import TraceStoreUnavailable, trace_get, trace_list
 from thinker_app.models import SUBJECT_MAX_LENGTH
+from thinker_app.seed import SEED_THOUGHTS
 from thinker_app.serializers import MEMO_HEADER, ThoughtSerializer
 from thinkproject.errors import ErrorSerializer, ValidationErrorSerializer
 from thinkproject.health import check_database, check_redis, readiness
 from thinkproject.steps import LAST_STEP
+
+
+# Beside the seed's six: its two error cases (art: the default thought from step 4; peace: fails before it).
+DEMO_SUBJECTS = ["art", "peace"]
 
 
 def readyz(request: HttpRequest) -> JsonResponse:
@@ -28,22 +35,39 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 
 class IndexView(APIView):
-    """GET /: where things are."""
+    """GET /: where things are, as JSON; in a browser (Accept: text/html), the demo page to click."""
+
+    renderer_classes = [JSONRenderer, TemplateHTMLRenderer]  # */* (curl, API clients) gets JSON
+    authentication_classes = [SessionAuthentication]  # the page tells a staff login apart (the admin's session)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
-        return Response(
-            {
-                "think": request.build_absolute_uri(reverse("think")) + "?subject=war",
-                "admin": request.build_absolute_uri(reverse("admin:index")),
-                "schema": request.build_absolute_uri(reverse("schema")),
-                "traces": request.build_absolute_uri(reverse("trace-list")),
-                "trace_agent_ui": settings.TRACE_UI_URL,
-                "workshop_step": f"{settings.STEP.number} of {LAST_STEP}: {settings.STEP.title} (STEP=1..{LAST_STEP} at start-up)",
-                "see_a_trace": "Every response names its trace page in its X-Trace-Url header "
-                "(curl -i); open it logged in as staff.",
-            }
-        )
+        index = {
+            "think": request.build_absolute_uri(reverse("think")) + "?subject=war",
+            "admin": request.build_absolute_uri(reverse("admin:index")),
+            "schema": request.build_absolute_uri(reverse("schema")),
+            "traces": request.build_absolute_uri(reverse("trace-list")),
+            "trace_agent_ui": settings.TRACE_UI_URL,
+            "workshop_step": f"{settings.STEP.number} of {LAST_STEP}: {settings.STEP.title} (STEP=1..{LAST_STEP} at start-up)",
+            "see_a_trace": "Every response names its trace page in its X-Trace-Url header "
+            "(curl -i); open it logged in as staff.",
+        }
+        if request.accepted_renderer.format != "html":
+            return Response(index)
+        page = {
+            **index,
+            "step": settings.STEP,
+            "subjects": [*(subject for _, _, subject in SEED_THOUGHTS), *DEMO_SUBJECTS],
+            "think_path": reverse("think"),
+            "trace_pages_need_login": not trace_pages_open_to(request.user),
+        }
+        return Response(page, template_name="api_app/index.html")
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        # Errors are JSON, whatever the client accepts (a browser's POST / included).
+        if response.exception:
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class ThinkView(APIView):
@@ -84,9 +108,21 @@ class ThinkView(APIView):
         return Response(thoughts[0] if len(subjects) == 1 else thoughts, headers={MEMO_HEADER: memo})
 
 
-@method_decorator(staff_member_required, name="dispatch")
-class TraceListView(TemplateView):
-    """GET /traces/: the recent traces the test agent holds (staff only)."""
+def trace_pages_open_to(user: Any) -> bool:
+    """Staff may read traces; anyone may where TRACE_PAGES_OPEN (make run's servers, on loopback only)."""
+    return settings.TRACE_PAGES_OPEN or bool(user and user.is_active and user.is_staff)
+
+
+class TracePageAccess(View):
+    """Staff only, as the admin decides, unless TRACE_PAGES_OPEN: then no login for a local demo."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        view = super().dispatch
+        return (view if settings.TRACE_PAGES_OPEN else staff_member_required(view))(request, *args, **kwargs)
+
+
+class TraceListView(TracePageAccess, TemplateView):
+    """GET /traces/: the recent traces the test agent holds."""
 
     template_name = "traces/list.html"
 
@@ -97,9 +133,8 @@ class TraceListView(TemplateView):
             return {**super().get_context_data(**kwargs), "unavailable": str(error)}
 
 
-@method_decorator(staff_member_required, name="dispatch")
-class TraceDetailView(TemplateView):
-    """GET /traces/<id>/: one trace as a waterfall across both services (staff only)."""
+class TraceDetailView(TracePageAccess, TemplateView):
+    """GET /traces/<id>/: one trace as a waterfall across both services."""
 
     template_name = "traces/detail.html"
 

@@ -1,4 +1,4 @@
-"""The trace page: reads the test agent's HTTP API (a stub serving spans here), staff only."""
+"""The trace page: reads the test agent's HTTP API (a stub serving spans here), staff only unless TRACE_PAGES_OPEN."""
 import pytest
 
 from api_app.traces import trace_get
@@ -57,6 +57,15 @@ def test_the_trace_page_needs_a_staff_login(client, trace_store):
     response = client.get(f"/traces/{TRACE_ID}/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     assert trace_store.requests == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", [f"/traces/{TRACE_ID}/", "/traces/"])
+def test_where_trace_pages_are_open_anyone_reads_them_with_no_login(client, trace_store, settings, path):
+    settings.TRACE_PAGES_OPEN = True
+    response = client.get(path)
+    assert response.status_code == 200
+    assert trace_store.requests and "cache miss" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -158,3 +158,38 @@ def test_a_timeout_is_not_retried(client, stub_thinker, settings):
     stub_thinker.respond = lambda request: json_reply(thought("war"), delay_seconds=1.0)
     assert client.get("/think/", {"subject": "war"}).status_code == 504
     assert len(stub_thinker.requests) == 1
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.django_db
+def test_a_browser_gets_the_demo_page_with_a_button_per_seed_subject_and_the_seeds_errors(client, settings):
+    settings.STEP = STEPS[2]
+    response = client.get("/", HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    subjects = ["religion", "technology", "war", "work", "music", "mankind", "art", "peace"]
+    assert [f'data-subject="{subject}"' in html for subject in subjects] == [True] * len(subjects)
+    assert "2 of 5: joined by hand" in html and "No memo before step 5" in html
+    assert '"/think/"' in html  # where the page's script asks
+
+
+@pytest.mark.parametrize("accept", ["*/*", "application/json", None])
+def test_curl_and_api_clients_keep_the_json_index(client, accept):
+    response = client.get("/", **({"HTTP_ACCEPT": accept} if accept else {}))
+    assert response["Content-Type"] == "application/json"
+
+
+def test_an_error_on_the_index_is_json_even_for_a_browser(client):
+    response = client.post("/", HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert response.status_code == 405
+    assert response.json()["error"] == "method_not_allowed"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("open_pages", "staff", "hint"), [(False, False, True), (False, True, False), (True, False, False)])
+def test_the_demo_page_says_when_trace_links_need_a_login(client, admin_client, settings, open_pages, staff, hint):
+    settings.TRACE_PAGES_OPEN = open_pages
+    html = (admin_client if staff else client).get("/", HTTP_ACCEPT=BROWSER_ACCEPT).content.decode()
+    assert ('id="login-hint"' in html) == hint

@@ -120,3 +120,55 @@ def test_the_trace_page_needs_a_login(browser, browser_stack):
         assert "/admin/login/" in page.url
     finally:
         context.close()
+
+
+@pytest.fixture
+def visitor(browser: Browser) -> Iterator[Page]:
+    """A browser with no login, sending the trace headers a client could forge (the API must ignore them)."""
+    context = browser.new_context(extra_http_headers={"traceparent": FORGED_TRACEPARENT})
+    yield context.new_page()
+    context.close()
+
+
+FORGED_TRACEPARENT = "00-000000000000000000000000499602d2-000000003ade68b1-01"
+
+
+def click_subject(page: Page, subject: str) -> dict[str, str]:
+    """Click a subject on the demo page; what its answer shows: text, memo badge, trace link and id."""
+    answered = page.locator("#answers li[data-done]")
+    before = answered.count()
+    page.click(f'#subjects button[data-subject="{subject}"]')
+    answered.nth(before).wait_for()  # answers come newest first, so the new one is the first
+    newest = page.locator("#answers li[data-done]").first
+    return {
+        "text": newest.inner_text(),
+        "memo": newest.locator(".badge").inner_text(),
+        "trace_url": newest.locator("a.trace").get_attribute("href"),
+        "trace_id": newest.locator(".mono").inner_text().removeprefix("trace "),
+    }
+
+
+def test_on_the_quick_starts_servers_click_a_subject_see_the_thought_and_follow_it_to_its_trace(visitor, dev_stack, trace_agent):
+    visitor.goto(f"{dev_stack.api_url}/")
+    assert "5 of 5: the Redis memo" in visitor.inner_text(".step")
+    assert not visitor.is_visible("#login-hint")  # make run's servers open the trace pages
+
+    first, second = click_subject(visitor, "war"), click_subject(visitor, "war")
+    assert "Agatha Christie" in first["text"] and "Agatha Christie" in second["text"]
+    assert first["memo"] in ("cache miss", "cache hit") and second["memo"] == "cache hit"
+    assert second["trace_id"] != str(int("499602d2", 16)), "the API continued a trace the browser sent"
+
+    trace_agent.wait_for_trace(second["trace_id"], joined(thinker_calls=1))
+    visitor.goto(second["trace_url"])
+    drawn = rows(visitor)
+    assert drawn[0]["service"] == "thinker-api" and drawn[0]["parent"] == "0"
+    assert {"thinker-api", "thinker-microservice", "redis"} <= {row["service"] for row in drawn}
+
+
+def test_on_the_compose_like_stack_the_page_answers_and_its_trace_links_ask_for_a_login(visitor, browser_stack):
+    visitor.goto(f"{browser_stack.api_url}/")
+    assert visitor.is_visible("#login-hint")
+    answer = click_subject(visitor, "peace")  # THINK_FAIL_SUBJECTS there: the error shows as one
+    assert answer["text"].startswith("502 thinker_unavailable") and answer["memo"] == "error"
+    visitor.goto(answer["trace_url"])
+    assert "/admin/login/" in visitor.url
