@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 HONCHO := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -e tracing.env,.env
 API_SETTINGS := thinkproject.settings.api
 
-.PHONY: install run migrate superuser test bench screenshots clean
+.PHONY: install run migrate superuser test load bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-load.txt | $(BIN)/python
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
 	touch $@
 
@@ -44,6 +44,14 @@ run: migrate
 test: install
 	env -u DATABASE_URL $(BIN)/pytest
 	@case "$$DATABASE_URL" in postgres*) echo "== The suite again, on PostgreSQL ($$DATABASE_URL)"; $(BIN)/pytest ;; esac
+
+# Steady demo traffic against the API make run serves (load/locust.conf): a few requests a second, then a
+# summary. LOAD_RATE (requests per second) and LOAD_DURATION (e.g. 2m) change it; .env's
+# THINK_FAIL_SUBJECTS tells it which subjects fail.
+LOAD_RATE ?= 2
+LOAD_DURATION ?= 10m
+load: install .env
+	$(HONCHO) run locust --config load/locust.conf --rate $(LOAD_RATE) --run-time $(LOAD_DURATION)
 
 # Bounded loads with wrk on loopback against the stack as docker compose runs it (see BENCHMARKS.md).
 BENCH_SECONDS ?= 10

@@ -153,3 +153,17 @@ def test_the_seeds_step_reaches_both_services(shell_step, step):
     env = EXAMPLE_ENV if shell_step is None else {**EXAMPLE_ENV, "STEP": shell_step}
     services = compose_config(env)["services"]
     assert {name: service_environment(services[name])["STEP"] for name in APP_SERVICES} == {"api": step, "thinker": step}
+
+
+def test_the_load_profile_runs_make_loads_locust_at_the_api_once_it_is_healthy():
+    services = compose_config({**EXAMPLE_ENV, "LOAD_RATE": "5"})["services"]  # docker-compose 1.x lists every profile
+    load = services["load"]
+    assert load["profiles"] == ["load"] and load["build"]["target"] == "load"
+    assert load["command"][:3] == ["locust", "--config", "load/locust.conf"]
+    host = load["command"][load["command"].index("--host") + 1]
+    assert urlsplit(host).hostname in services and urlsplit(host).port == 5000
+    assert load["depends_on"] == {"api": {"condition": "service_healthy"}}
+    assert service_environment(load)["LOAD_RATE"] == "5"
+    stage = next(line for line in (REPO / "Dockerfile").read_text().splitlines() if line.endswith(" AS load"))
+    last = [line for line in (REPO / "Dockerfile").read_text().splitlines() if line.startswith("FROM ")][-1]
+    assert stage != last, "the load stage must not be the default target: the services' image is"
