@@ -49,8 +49,8 @@ class IndexView(APIView):
             "traces": request.build_absolute_uri(reverse("trace-list")),
             "trace_agent_ui": settings.TRACE_UI_URL,
             "workshop_step": f"{settings.STEP.number} of {LAST_STEP}: {settings.STEP.title} (STEP=1..{LAST_STEP} at start-up)",
-            "see_a_trace": "Every response names its trace page in its X-Trace-Url header "
-            "(curl -i); open it logged in as staff.",
+            "see_a_trace": "Every response names its trace page in its X-Trace-Url header (curl -i); open it in "
+            "a browser" + ("." if settings.TRACE_PAGES_OPEN else ", logged in as staff."),
         }
         if request.accepted_renderer.format != "html":
             return Response(index)

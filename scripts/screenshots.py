@@ -26,7 +26,8 @@ OUT = REPO / "docs" / "images"
 class Picture:
     name: str  # docs/images/<name>.png
     subject: str  # what to curl first
-    page: str = "trace"  # "trace": that curl's trace page; "list": the recent traces, that curl's at the top
+    page: str = "trace"  # "trace": that curl's trace page; "list": the recent traces, that curl's at the top;
+    # "demo": the demo page, each comma-separated subject clicked in turn
     open_span: str = ""  # a span whose row to open (its tags, and an error's type, message and stack)
 
 
@@ -35,7 +36,7 @@ PICTURES = {
     2: [Picture("step-2", "war"), Picture("step-2-peace", "peace", open_span="think")],
     3: [Picture("step-3", "war")],
     4: [Picture("step-4", "war"), Picture("step-4-art", "art")],
-    5: [Picture("step-5-miss", "war"), Picture("step-5-hit", "war")],
+    5: [Picture("step-5-miss", "war"), Picture("step-5-hit", "war"), Picture("demo", "music,music,art", page="demo")],
 }
 
 
@@ -55,8 +56,16 @@ def shoot(step: int, logs: Path, redis_url: str) -> None:
             # Logged in before the curls: the login's own traces are then older than the workshop's.
             admin_login(page, stack.api_url, "screenshots", password, next_path="/traces/")
             for picture in PICTURES[step]:
-                response, traces = think_and_trace(agent, stack, picture.subject)
                 path = str(OUT / f"{picture.name}.png")
+                if picture.page == "demo":
+                    page.goto(f"{stack.api_url}/")
+                    for number, subject in enumerate(picture.subject.split(","), start=1):
+                        page.click(f'#subjects button[data-subject="{subject}"]')
+                        page.locator("#answers li[data-done]").nth(number - 1).wait_for()
+                    page.locator("main").screenshot(path=path)
+                    print(f"wrote {path}")
+                    continue
+                response, traces = think_and_trace(agent, stack, picture.subject)
                 if picture.page == "list":
                     page.goto(f"{stack.api_url}/traces/")
                     top = page.locator("main h1").bounding_box()
