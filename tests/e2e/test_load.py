@@ -16,7 +16,7 @@ def test_the_demo_load_sends_every_kind_and_each_gets_its_status_and_its_trace(s
     started_ns = time.time_ns()
     locust = subprocess.run(
         [str(Path(sys.executable).parent / "locust"), "--config", "load/locust.conf", "--host", stack.api_url,
-         "--users", "4", "--spawn-rate", "4", "--rate", "40", "--run-time", "6s", "--json", "--skip-log"],
+         "--rate", "15", "--run-time", "6s", "--json", "--skip-log"],
         env=clean_env(THINK_FAIL_SUBJECTS="peace"), cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     stats = {entry["name"]: entry for entry in json.loads(locust.stdout)}
