@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views import View
@@ -64,8 +64,8 @@ class IndexView(APIView):
         return Response(page, template_name="api_app/index.html")
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
-        # Errors are JSON, whatever the client accepts (a browser's POST / included).
-        if response.exception:
+        # Only the page itself is HTML: errors and OPTIONS answer JSON, whatever the client accepts.
+        if getattr(response, "template_name", None) is None:
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
 
@@ -114,11 +114,12 @@ def trace_pages_open_to(user: Any) -> bool:
 
 
 class TracePageAccess(View):
-    """Staff only, as the admin decides, unless TRACE_PAGES_OPEN: then no login for a local demo."""
+    """Staff only, through the admin's login, unless TRACE_PAGES_OPEN: then no login for a local demo."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        view = super().dispatch
-        return (view if settings.TRACE_PAGES_OPEN else staff_member_required(view))(request, *args, **kwargs)
+        if not trace_pages_open_to(request.user):
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return super().dispatch(request, *args, **kwargs)
 
 
 class TraceListView(TracePageAccess, TemplateView):

@@ -187,6 +187,17 @@ def test_an_error_on_the_index_is_json_even_for_a_browser(client):
     assert response.json()["error"] == "method_not_allowed"
 
 
+def test_options_on_the_index_is_json_even_for_a_browser(client):
+    response = client.options("/", HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("format_", ["html", "\u00ad\u00c9", "xml"])
+def test_the_index_negotiates_by_accept_only_and_ignores_a_format_parameter(client, format_):
+    response = client.get("/", {"format": format_})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("open_pages", "staff", "hint"), [(False, False, True), (False, True, False), (True, False, False)])
 def test_the_demo_page_says_when_trace_links_need_a_login(client, admin_client, settings, open_pages, staff, hint):
