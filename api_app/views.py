@@ -24,7 +24,6 @@ from thinkproject.errors import ErrorSerializer, ValidationErrorSerializer
 from thinkproject.health import check_database, check_redis, readiness
 from thinkproject.steps import LAST_STEP
 
-
 # Beside the seed's six: its two error cases (art: the default thought from step 4; peace: fails before it).
 DEMO_SUBJECTS = ["art", "peace"]
 
