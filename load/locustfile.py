@@ -5,7 +5,7 @@ summary, each checked for the status that kind must get:
   hit       one of the seed's six subjects (memoized after its first call): 200
   miss      a subject never asked before: 200 (the default thought), or 502 before the datastore (STEP 1-3)
   error     a subject from THINK_FAIL_SUBJECTS, which the thinker fails on purpose: 502 (none if unset)
-  list      two seed subjects at once: 200, a list of two
+  list      two seed subjects at once: 200
   bad       a blank subject: 400
 The total rate is --rate requests per second across all users (gentle by default: load/locust.conf).
 """
@@ -15,6 +15,7 @@ import uuid
 
 from locust import HttpUser, constant_throughput, events, task
 
+# The seed's six (thinker_app/seed.py), written out: the load's image carries no app code.
 SEED_SUBJECTS = ["religion", "technology", "war", "work", "music", "mankind"]
 FAIL_SUBJECTS = [subject.strip() for subject in os.environ.get("THINK_FAIL_SUBJECTS", "").split(",") if subject.strip()]
 
