@@ -1,14 +1,5 @@
-# Steady demo traffic (`docker compose --profile load up`): Locust and its settings, apart from the
-# services' image. Not the default target: that is the last stage.
-FROM python:3.11-slim-bookworm AS load
-WORKDIR /load
-COPY requirements-load.txt .
-RUN pip install --no-cache-dir --disable-pip-version-check -r requirements-load.txt
-COPY load/ load/
-USER 10001
-
 # One image for both services; DJANGO_SETTINGS_MODULE and PORT pick the service (docker-compose.yml).
-FROM python:3.11-slim-bookworm AS app
+FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
