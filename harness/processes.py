@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from harness.spans import Span
+from harness.spans import Span, thinker_requests
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -462,9 +462,8 @@ def think_and_trace(agent: TraceAgent, stack: Stack, subject: str) -> tuple[requ
 
     def thinker_request() -> Span | None:
         return next((
-            span for span in agent.all_spans()
-            if span["service"] == "thinker-microservice" and span["name"] == "django.request"
-            and span["start"] >= sent_ns and span["meta"].get("http.url", "").startswith(url)
+            span for span in thinker_requests(agent.all_spans())
+            if span["start"] >= sent_ns and span["meta"].get("http.url", "").startswith(url)
         ), None)  # fmt: skip
 
     thinker_trace = wait_until(thinker_request, timeout=15, what=f"the thinker's request for {subject!r}", interval=0.2)["trace_id"]

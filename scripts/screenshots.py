@@ -63,16 +63,15 @@ def shoot(step: int, logs: Path, redis_url: str) -> None:
                         page.click(f'#subjects button[data-subject="{subject}"]')
                         page.locator("#answers li[data-done]").nth(number - 1).wait_for()
                     page.locator("main").screenshot(path=path)
-                    print(f"wrote {path}")
-                    continue
-                response, traces = think_and_trace(agent, stack, picture.subject)
-                if picture.page == "list":
+                elif picture.page == "list":
+                    _, traces = think_and_trace(agent, stack, picture.subject)
                     page.goto(f"{stack.api_url}/traces/")
                     top = page.locator("main h1").bounding_box()
                     last = page.locator(f"#traces tbody tr:nth-child({len(traces)})").bounding_box()
                     page.screenshot(path=path, clip={"x": 0, "y": top["y"] - 20, "width": 1200,
                                                      "height": last["y"] + last["height"] - top["y"] + 21})
                 else:
+                    response, _ = think_and_trace(agent, stack, picture.subject)
                     page.goto(response.headers["X-Trace-Url"])
                     page.wait_for_selector("#waterfall")
                     if picture.open_span:
