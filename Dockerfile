@@ -14,7 +14,8 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 # The admin's static files, served by whitenoise. The key only satisfies settings at build time.
 RUN DJANGO_SECRET_KEY=build-time-only python manage.py collectstatic --noinput -v0 --settings=thinkproject.settings.api \
-    && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin thinker
+    && groupadd --gid 10001 thinker \
+    && useradd --uid 10001 --gid thinker --no-create-home --no-log-init --shell /usr/sbin/nologin thinker
 
 # The code stays owned by root: the service user can read it, not change it.
 USER 10001
