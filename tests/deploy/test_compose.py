@@ -138,8 +138,9 @@ def test_the_image_runs_as_a_non_root_user():
 
 
 @pytest.mark.parametrize("https", ["false", "true"])
-def test_check_deploy_has_no_warnings_with_the_compose_environment(https):
-    env = {**service_environment(compose_config()["services"]["api"]), "DJANGO_HTTPS": https, "PATH": "/usr/bin:/bin"}
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_check_deploy_has_no_warnings_with_the_compose_environment(service, https):
+    env = {**service_environment(compose_config()["services"][service]), "DJANGO_HTTPS": https, "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, cwd=REPO, capture_output=True, text=True,
@@ -167,3 +168,9 @@ def test_the_load_profile_runs_make_loads_locust_at_the_api_once_it_is_healthy()
     assert service_environment(load)["LOAD_RATE"] == "5"
     froms = [line for line in (REPO / "Dockerfile").read_text().splitlines() if line.startswith("FROM ")]
     assert len(froms) == 1, "one stage: the legacy builder would build every stage with every app build"
+
+
+def test_the_test_agent_image_is_the_release_the_tests_pin(services):
+    pinned = re.search(r"^ddapm-test-agent==(\S+)$", (REPO / "requirements-dev.txt").read_text(), re.M)
+    assert services["agent"]["image"].rsplit(":", 1)[1] == f"v{pinned[1]}"
+    assert services["agent"]["command"][1:3] == ["--host", "0.0.0.0"], "it binds 127.0.0.1 unless told"
