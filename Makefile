@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HONCHO := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -e tracing.env,.env
 API_SETTINGS := thinkproject.settings.api
 
-.PHONY: install run migrate superuser test load bench screenshots clean
+.PHONY: install run migrate superuser test compose-test load bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ run: migrate
 test: install
 	env -u DATABASE_URL $(BIN)/pytest
 	@case "$$DATABASE_URL" in postgres*) echo "== The suite again, on PostgreSQL ($$DATABASE_URL)"; $(BIN)/pytest ;; esac
+
+# docker-compose.yml on a real Docker engine: starts dockerd if none answers, builds stand-ins for base
+# images no registry gives (tests/deploy/standins/), builds the image, runs the stack and checks it.
+compose-test: install
+	$(BIN)/pytest -m engine -s tests/deploy/test_compose_engine.py
 
 # Steady demo traffic against the API make run serves (load/locust.conf): a few requests a second, then a
 # summary. LOAD_RATE (requests per second) and LOAD_DURATION (e.g. 2m) change it; .env's

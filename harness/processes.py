@@ -132,7 +132,7 @@ class TraceAgent:
 
     url: str
     web_ui_url: str
-    process: Process
+    process: Process | None = None  # None: a test agent someone else runs (a container)
 
     def spans(self, trace_id: int | str) -> list[Span]:
         response = requests.get(f"{self.url}/test/traces", params={"trace_ids": str(trace_id)}, timeout=5)
