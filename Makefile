@@ -22,6 +22,14 @@ install: $(VENV)/.installed
 	    -e "s/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(24))')/" \
 	    .env.example > .env
 
+# The same for Kubernetes (deploy/kubernetes, kubectl apply -k): one password for PostgreSQL and DATABASE_URL.
+deploy/kubernetes/secrets.env:
+	password=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(24))'); \
+	sed -e "s/^DJANGO_SECRET_KEY=.*/DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')/" \
+	    -e "s/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=$$password/" \
+	    -e "s/:POSTGRES_PASSWORD@/:$$password@/" \
+	    $@.example > $@
+
 migrate: install .env
 	$(HONCHO) run python manage.py migrate --noinput --settings=$(API_SETTINGS)
 

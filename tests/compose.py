@@ -26,12 +26,12 @@ def compose(
     """Run `docker-compose ARGS` on the repo's file (or `files`, merged in order) with `env` as its .env file."""
     executable = shutil.which("docker-compose")
     assert executable, "the compose tests need Debian's docker-compose (apt-get install docker-compose; .ci/run does)"
+    file_args = [arg for path in files for arg in ("-f", str(path))]
     with tempfile.NamedTemporaryFile("w", suffix=".env") as env_file:
         env_file.write("".join(f"{key}={value}\n" for key, value in (env if env is not None else EXAMPLE_ENV).items()))
         env_file.flush()
         return subprocess.run(
-            [executable, "--project-directory", str(REPO), "--env-file", env_file.name,
-             *(arg for path in files for arg in ("-f", str(path))), *args],  # fmt: skip
+            [executable, "--project-directory", str(REPO), "--env-file", env_file.name, *file_args, *args],
             # Only PATH and HOME: compose prefers the shell's variables to the env file's.
             env={key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ},
             capture_output=True, text=True, cwd=REPO, timeout=60,
