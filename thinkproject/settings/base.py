@@ -71,8 +71,11 @@ THINK_DELAY_SECONDS = env_float("THINK_DELAY_SECONDS", 0.5)
 # Fault injection, like the seed's `peace` and `art`: thinking about these subjects raises.
 THINK_FAIL_SUBJECTS = set(env_list("THINK_FAIL_SUBJECTS", []))
 THINK_CACHE_TTL_SECONDS = env_int("THINK_CACHE_TTL_SECONDS", 30)
-# Single flight: how long a miss holds its Redis lock, and the longest others wait for its answer.
-THINK_LOCK_TIMEOUT_SECONDS = env_float("THINK_LOCK_TIMEOUT_SECONDS", 5.0)
+# Single flight: how long a miss holds its Redis lock, and the longest others wait for its answer. A
+# leader killed mid-think (SIGKILL, OOM) leaves its lock this long: the pause plus half a second keeps its
+# followers' wait plus their own think under the API's THINKER_TIMEOUT_SECONDS (2 s), so a replica that
+# dies loses no request (tests/e2e/test_scale_out.py).
+THINK_LOCK_TIMEOUT_SECONDS = env_float("THINK_LOCK_TIMEOUT_SECONDS", THINK_DELAY_SECONDS + 0.5)
 # How often, at most, a process logs that Redis is unreachable (one line per interval, not per request).
 REDIS_WARNING_INTERVAL_SECONDS = env_float("REDIS_WARNING_INTERVAL_SECONDS", 60.0)
 
