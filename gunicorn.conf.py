@@ -44,6 +44,10 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 # A forwarded proxy header is only trusted from the local machine (gunicorn's default).
 forwarded_allow_ips = "127.0.0.1"
+# gunicorn's control socket (gunicornc) goes unused here. Its default path is one per user, shared by every
+# gunicorn that user runs (the end-to-end tests run several), under a $HOME the image's user lacks: on a
+# read-only root it logged "Control server error" at every start (tests/deploy/test_compose_engine.py).
+control_socket_disable = True
 
 
 def post_worker_init(worker: object) -> None:

@@ -20,10 +20,11 @@ import redis
 import requests
 import yaml
 
-from harness.processes import TraceAgent, wait_until
+from harness.processes import TraceAgent, free_port, wait_until
 from harness.spans import SERVICES, by_name, database_spans, dump, joined, thinker_requests
 from tests.compose import EXAMPLE_ENV, REPO, compose
 from tests.deploy.engine import docker, docker_engine, ensure_image
+from tests.deploy.manifests import KUBERNETES, env_file, env_value, pod_spec, workload
 
 pytestmark = pytest.mark.engine
 
@@ -349,6 +350,59 @@ def test_restarting_the_thinker_gives_502s_that_recover_without_touching_the_api
     api_logs = docker("logs", "--since", f"{since:.3f}", stack.container("api"))
     logs = api_logs.stdout + api_logs.stderr
     assert "Thinker at http://thinker:5001/ unreachable" in logs, logs[-2000:]
+
+
+@pytest.mark.parametrize("name", ["thinker", "api", "test-agent"])
+def test_the_images_run_as_the_kubernetes_manifests_run_them(stack, name):
+    """deploy/kubernetes's pod: a read-only root with its emptyDirs writable, the pod's user and group,
+    no capabilities, no new privileges. Beside the compose stack, on its database, Redis and agent."""
+    spec = pod_spec(name)
+    (container,) = spec["containers"]
+    port = free_port()
+    flags = ["--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+             "--user", f"{spec['securityContext']['runAsUser']}:{spec['securityContext']['runAsGroup']}",
+             *(arg for mount in container.get("volumeMounts", []) for arg in ("--tmpfs", mount["mountPath"]))]  # fmt: skip
+    if name == "test-agent":
+        # Its own ports: the compose stack's agent holds 8126, 8080 and the OTLP ones on this network.
+        image, command, ready = container["image"], list(container["command"]), "/test/traces"
+        command[command.index("--port") + 1] = str(port)
+        command[command.index("--web-ui-port") + 1] = str(free_port())
+        command += ["--otlp-http-port", str(free_port()), "--otlp-grpc-port", str(free_port())]
+    else:
+        image, command, ready = APP_IMAGE, [], "/readyz"
+        env = {
+            **env_file(KUBERNETES / "config.env"),
+            "DJANGO_SETTINGS_MODULE": env_value(container, "DJANGO_SETTINGS_MODULE"), "PORT": str(port),
+            "DJANGO_SECRET_KEY": EXAMPLE_ENV["DJANGO_SECRET_KEY"], "REDIS_URL": "redis://127.0.0.1:56379/0",
+            "DATABASE_URL": f"postgres://thinker:{EXAMPLE_ENV['POSTGRES_PASSWORD']}@127.0.0.1:55432/thinker",
+            "DD_AGENT_HOST": "127.0.0.1",  # the node's agent: here, the compose stack's
+            **{f"DD_{tag.upper()}": spec_labels(name)[f"tags.datadoghq.com/{tag}"] for tag in ("env", "service", "version")},
+        }  # fmt: skip
+        flags += ["--add-host", "thinker:127.0.0.1", *(arg for key, value in env.items() for arg in ("-e", f"{key}={value}"))]
+    started = docker("run", "-d", "--network", "host", *flags, image, *command).stdout.strip()
+    try:
+        wait_until(lambda: _answers(f"http://127.0.0.1:{port}{ready}", started), timeout=60, what=f"{name} to be ready")
+        if name != "test-agent":
+            path = "/think/" if name == "api" else "/"
+            answer = requests.get(f"http://127.0.0.1:{port}{path}", params={"subject": "war"}, timeout=10)
+            assert answer.status_code == 200 and answer.json()["author"] == "Agatha Christie", answer.text
+        logs = docker("logs", started)
+        assert "Read-only file system" not in logs.stdout + logs.stderr
+    finally:
+        docker("rm", "-f", "-v", started, check=False)
+
+
+def _answers(url: str, container: str) -> bool:
+    state = json.loads(docker("inspect", container).stdout)[0]["State"]
+    assert state["Running"], docker("logs", container).stderr[-3000:]
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def spec_labels(name: str) -> dict[str, str]:
+    return workload(name)["spec"]["template"]["metadata"]["labels"]
 
 
 def test_the_image_holds_only_what_runs(stack):
