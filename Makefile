@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 	    .env.example > .env
 
 # The same for Kubernetes (deploy/kubernetes, kubectl apply -k): one password for PostgreSQL and DATABASE_URL.
-deploy/kubernetes/secrets.env:
+deploy/kubernetes/base/secrets.env:
 	password=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(24))'); \
 	sed -e "s/^DJANGO_SECRET_KEY=.*/DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')/" \
 	    -e "s/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=$$password/" \

@@ -7,6 +7,7 @@ import yaml
 from tests.compose import REPO
 
 KUBERNETES = REPO / "deploy" / "kubernetes"
+BASE = KUBERNETES / "base"  # what `kubectl apply -k deploy/kubernetes` and the overlay build on
 OVERLAY = KUBERNETES / "test-agent"
 
 
@@ -20,8 +21,8 @@ def kustomization(folder: Path) -> dict[str, Any]:
 
 def manifests() -> list[Path]:
     return [
-        *(KUBERNETES / name for name in kustomization(KUBERNETES)["resources"]),
-        *(OVERLAY / name for name in kustomization(OVERLAY)["resources"] if name != ".."),
+        *(BASE / name for name in kustomization(BASE)["resources"]),
+        *(OVERLAY / name for name in kustomization(OVERLAY)["resources"] if name != "../base"),
     ]
 
 
@@ -46,7 +47,7 @@ def env_names(container: dict[str, Any]) -> set[str]:
     names = {item["name"] for item in container.get("env", [])}
     for source in container.get("envFrom", []):
         if source.get("configMapRef", {}).get("name") == "thinker-config":
-            names |= set(env_file(KUBERNETES / "config.env"))
+            names |= set(env_file(BASE / "config.env"))
     return names
 
 

@@ -24,7 +24,7 @@ from harness.processes import TraceAgent, free_port, wait_until
 from harness.spans import SERVICES, by_name, database_spans, dump, joined, thinker_requests
 from tests.compose import EXAMPLE_ENV, REPO, compose
 from tests.deploy.engine import docker, docker_engine, ensure_image
-from tests.deploy.manifests import KUBERNETES, env_file, env_value, pod_spec, workload
+from tests.deploy.manifests import BASE, env_file, env_value, pod_spec, workload
 
 pytestmark = pytest.mark.engine
 
@@ -371,7 +371,7 @@ def test_the_images_run_as_the_kubernetes_manifests_run_them(stack, name):
     else:
         image, command, ready = APP_IMAGE, [], "/readyz"
         env = {
-            **env_file(KUBERNETES / "config.env"),
+            **env_file(BASE / "config.env"),
             "DJANGO_SETTINGS_MODULE": env_value(container, "DJANGO_SETTINGS_MODULE"), "PORT": str(port),
             "DJANGO_SECRET_KEY": EXAMPLE_ENV["DJANGO_SECRET_KEY"], "REDIS_URL": "redis://127.0.0.1:56379/0",
             "DATABASE_URL": f"postgres://thinker:{EXAMPLE_ENV['POSTGRES_PASSWORD']}@127.0.0.1:55432/thinker",

@@ -11,6 +11,7 @@ from django.urls import Resolver404, resolve
 
 from tests.compose import REPO, compose_config
 from tests.deploy.manifests import (
+    BASE,
     KUBERNETES,
     OVERLAY,
     documents,
@@ -22,7 +23,7 @@ from tests.deploy.manifests import (
     objects,
     pod_spec,
     workload,
-)  # fmt: skip
+)
 from tests.test_docs import CONFIGURED, environment_variables_read
 
 KUBERNETES_VERSION = "1.37.0"  # the newest release kubernetes-validate ships the schemas of
@@ -45,20 +46,31 @@ def test_the_validation_is_strict_enough_to_catch_a_typo():
         kubernetes_validate.validate(typo, KUBERNETES_VERSION, strict=True)
 
 
-@pytest.mark.parametrize("folder", [KUBERNETES, OVERLAY], ids=["base", "test-agent"])
+@pytest.mark.parametrize("folder", [BASE, OVERLAY], ids=["base", "test-agent"])
 def test_the_kustomization_lists_every_manifest_and_every_file_it_needs_exists(folder):
     listed = kustomization(folder)
-    on_disk = {path.name for path in folder.glob("*.yaml")} - {"kustomization.yaml", "datadog-values.yaml"}
-    assert {name for name in listed["resources"] if name != ".."} == on_disk
+    on_disk = {path.name for path in folder.glob("*.yaml")} - {"kustomization.yaml"}
+    assert {name for name in listed["resources"] if name != "../base"} == on_disk
     for generator in listed.get("configMapGenerator", []) + listed.get("secretGenerator", []):
         for name in generator.get("envs", []):
             assert (folder / name).exists() or (folder / f"{name}.example").exists(), name
 
 
+def test_both_ways_to_apply_build_on_the_base_and_none_on_a_folder_that_holds_it():
+    """kustomize refuses a kustomization that builds on a folder containing it (a cycle, found by
+    kustomize 4.5 on the first layout, where the overlay sat inside the folder it built on)."""
+    assert kustomization(KUBERNETES)["resources"] == ["base"]
+    assert kustomization(OVERLAY)["resources"][0] == "../base"
+    for folder in (KUBERNETES, BASE, OVERLAY):
+        for resource in kustomization(folder)["resources"]:
+            target = (folder / resource).resolve()
+            assert not (target.is_dir() and folder.resolve().is_relative_to(target)), (folder, resource)
+
+
 def test_the_secrets_stay_out_of_the_repo():
-    ignored = subprocess.run(["git", "check-ignore", "-q", "deploy/kubernetes/secrets.env"], cwd=REPO)
+    ignored = subprocess.run(["git", "check-ignore", "-q", "deploy/kubernetes/base/secrets.env"], cwd=REPO)
     assert ignored.returncode == 0, "secrets.env must be git-ignored"
-    example = env_file(KUBERNETES / "secrets.env.example")
+    example = env_file(BASE / "secrets.env.example")
     assert example["DJANGO_SECRET_KEY"] == example["POSTGRES_PASSWORD"] == ""
     assert not any(doc["kind"] == "Secret" for doc in objects()), "secrets come from secretGenerator, not a manifest"
     values = yaml.safe_load((KUBERNETES / "datadog-values.yaml").read_text())
@@ -66,12 +78,12 @@ def test_the_secrets_stay_out_of_the_repo():
 
 
 def test_make_writes_a_secrets_file_whose_database_url_has_the_postgres_password(tmp_path):
-    (tmp_path / "deploy" / "kubernetes").mkdir(parents=True)
-    (tmp_path / "deploy" / "kubernetes" / "secrets.env.example").write_text((KUBERNETES / "secrets.env.example").read_text())
-    made = subprocess.run(["make", "-s", "-f", str(REPO / "Makefile"), "deploy/kubernetes/secrets.env"],
+    (tmp_path / "deploy" / "kubernetes" / "base").mkdir(parents=True)
+    (tmp_path / "deploy" / "kubernetes" / "base" / "secrets.env.example").write_text((BASE / "secrets.env.example").read_text())
+    made = subprocess.run(["make", "-s", "-f", str(REPO / "Makefile"), "deploy/kubernetes/base/secrets.env"],
                           cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
     assert made.returncode == 0, made.stderr
-    secrets = env_file(tmp_path / "deploy" / "kubernetes" / "secrets.env")
+    secrets = env_file(tmp_path / "deploy" / "kubernetes" / "base" / "secrets.env")
     assert len(secrets["DJANGO_SECRET_KEY"]) >= 50 and len(secrets["POSTGRES_PASSWORD"]) >= 24
     assert secrets["DATABASE_URL"] == f"postgres://thinker:{secrets['POSTGRES_PASSWORD']}@postgres:5432/thinker"
 
@@ -82,11 +94,11 @@ def test_every_variable_the_manifests_set_is_one_the_services_read():
     for name in (*APPS, "migrate"):
         for container in pod_spec(name)["containers"] + pod_spec(name).get("initContainers", []):
             assert sorted(env_names(container) - read - tracing) == [], f"{name}/{container['name']}"
-    assert set(env_file(KUBERNETES / "secrets.env.example")) - read == {"POSTGRES_PASSWORD"}  # the database's own
+    assert set(env_file(BASE / "secrets.env.example")) - read == {"POSTGRES_PASSWORD"}  # the database's own
 
 
 def test_the_config_carries_tracing_envs_policy_and_the_node_gives_the_agent():
-    config, tracing = env_file(KUBERNETES / "config.env"), env_file(REPO / "tracing.env")
+    config, tracing = env_file(BASE / "config.env"), env_file(REPO / "tracing.env")
     # The agent's address and the tags come from each pod (its node, its labels), not from the config.
     assert {key: tracing[key] for key in tracing.keys() - {"DD_TRACE_AGENT_URL", "DD_ENV", "DD_VERSION"}} == {
         key: config[key] for key in tracing.keys() - {"DD_TRACE_AGENT_URL", "DD_ENV", "DD_VERSION"}
@@ -136,7 +148,7 @@ def test_the_container_port_is_the_port_gunicorn_binds(name, monkeypatch):
     (service,) = [s for s in objects("Service") if s["metadata"]["name"] == name]
     assert service["spec"]["ports"][0]["targetPort"] == "http"
     if name == "thinker":
-        thinker_url = env_file(KUBERNETES / "config.env")["THINKER_URL"]
+        thinker_url = env_file(BASE / "config.env")["THINKER_URL"]
         assert thinker_url == f"http://{service['metadata']['name']}:{service['spec']['ports'][0]['port']}"
 
 
