@@ -5,8 +5,10 @@ The project's image is built from its Dockerfile, the stack runs from its compos
 running containers. Base images that no registry can give are stand-ins (tests/deploy/standins/).
 """
 import json
+import os
 import re
 import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -97,8 +99,6 @@ def compose_command() -> list[str]:
 
 def compose_env() -> dict[str, str]:
     """Only PATH and HOME (and DOCKER_HOST): the shell's variables would beat the env file's."""
-    import os
-
     return {key: os.environ[key] for key in ("PATH", "HOME", "DOCKER_HOST") if key in os.environ}
 
 
@@ -128,7 +128,7 @@ def merged_compose_file(log_dir: Path) -> Path:
 
 
 def base_images(compose_file: Path) -> list[str]:
-    """Every image the stack starts from: the pulled ones, then the FROM of each Dockerfile it builds."""
+    """Every image the stack starts from: the FROM of each Dockerfile it builds, then the pulled ones."""
     services = [s for s in yaml.safe_load(compose_file.read_text())["services"].values() if not s.get("profiles")]
     pulled = sorted({s["image"] for s in services if "build" not in s})
     dockerfiles = {Path(s["build"]["context"]) / s["build"].get("dockerfile", "Dockerfile") for s in services if "build" in s}
@@ -171,8 +171,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineStack]:
 
 
 def _listening(port: int) -> bool:
-    import socket
-
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
@@ -197,8 +195,7 @@ def test_the_db_healthcheck_waits_out_the_first_boots_socket_only_server(stack, 
     hold.mkdir(mode=0o755)
     (hold / "hold.sh").write_text("until [ -e /tmp/go ]; do sleep 0.05; done\n")
     (hold / "hold.sh").chmod(0o644)
-    port = "55433"
-    assert not _listening(int(port))
+    port = str(free_port())
     container = docker(
         "run", "-d", "--rm", "--network", "host", "-v", f"{hold}:/docker-entrypoint-initdb.d:ro",
         *(arg for key, value in {**db["environment"], "PGPORT": port}.items() for arg in ("-e", f"{key}={value}")),
