@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HONCHO := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -e tracing.env,.env
 API_SETTINGS := thinkproject.settings.api
 
-.PHONY: install run migrate superuser test compose-test load bench screenshots clean
+.PHONY: install run migrate superuser test lint compose-test load bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ run: migrate
 test: install
 	env -u DATABASE_URL $(BIN)/pytest
 	@case "$$DATABASE_URL" in postgres*) echo "== The suite again, on PostgreSQL ($$DATABASE_URL)"; $(BIN)/pytest ;; esac
+
+# ruff's lint and format checks and mypy (pyproject.toml configures all three); `ruff format .` formats.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # docker-compose.yml on a real Docker engine: starts dockerd if none answers, builds stand-ins for base
 # images no registry gives (tests/deploy/standins/), builds the image, runs the stack and checks it.

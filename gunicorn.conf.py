@@ -21,6 +21,7 @@ worker dies, the master starts another in about 0.5 s and requests wait for it i
 GUNICORN_WORKER_CLASS=sync with GUNICORN_THREADS=1 shows the head-of-line blocking on purpose
 (gunicorn turns sync into gthread whenever threads > 1).
 """
+
 import gc
 import json
 import os

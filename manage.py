@@ -1,5 +1,6 @@
 #!/usr/bin/env python
 """Django's command-line utility; pick the service with --settings or DJANGO_SETTINGS_MODULE."""
+
 import os
 import sys
 

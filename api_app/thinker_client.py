@@ -1,8 +1,9 @@
 """The one client of the thinker: a keep-alive session, a timeout, and errors mapped to 502/504."""
+
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
-from typing import NamedTuple, get_args
+from typing import Any, NamedTuple, get_args
 
 import requests
 from django.conf import settings
@@ -46,7 +47,7 @@ class _ThinkerAdapter(requests.adapters.HTTPAdapter):
     requests.request span ddtrace opened around this call: the thinker becomes its child.
     """
 
-    def send(self, request: requests.PreparedRequest, *args: object, **kwargs: object) -> requests.Response:
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         if settings.STEP.propagation == "auto":
             inject_trace_headers(request.headers)
         return super().send(request, *args, **kwargs)
@@ -79,6 +80,7 @@ def _get(url: str, subject: str, headers: dict[str, str]) -> requests.Response:
     idempotent, so it is retried once, on a new connection. Timeouts are not retried: that would
     double THINKER_TIMEOUT_SECONDS.
     """
+
     def get() -> requests.Response:
         return _session.get(url, params={"subject": subject}, headers=headers, timeout=settings.THINKER_TIMEOUT_SECONDS)
 
@@ -119,7 +121,7 @@ def fetch_thought(*, subject: str) -> ThinkerAnswer:
     if not valid:
         logger.warning("Thinker answered an unexpected body for subject %r: %.200s", subject, response.text)
         raise ThinkerUnavailable("The thinker answered something that is not a thought.")
-    memo = response.headers.get(MEMO_HEADER)
+    memo = response.headers.get(MEMO_HEADER, "")
     return ThinkerAnswer(thought.validated_data, memo if memo in get_args(MemoOutcome) else "unknown")
 
 

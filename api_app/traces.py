@@ -2,6 +2,7 @@
 
 Ids stay Python ints and reach the page as strings: 64-bit ids never pass through JavaScript numbers.
 """
+
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -121,7 +122,7 @@ class Trace:
 def _waterfall(trace: Trace) -> Trace:
     """Order spans depth-first (children by start time) and place each bar on the shared time axis."""
     ids = {span["span_id"] for span in trace.spans}
-    children: dict[int, list[dict[str, Any]]] = {}
+    children: dict[int | None, list[dict[str, Any]]] = {}
     for span in trace.spans:
         parent = span.get("parent_id") if span.get("parent_id") in ids else None
         children.setdefault(parent, []).append(span)
@@ -132,7 +133,10 @@ def _waterfall(trace: Trace) -> Trace:
         trace.rows.append(
             SpanRow(span, depth, 100 * (span["start"] - start) / total, max(100 * span["duration"] / total, 0.3))
         )
-        stack.extend((child, depth + 1) for child in sorted(children.get(span["span_id"], []), key=lambda s: s["start"], reverse=True))
+        stack.extend(
+            (child, depth + 1)
+            for child in sorted(children.get(span["span_id"], []), key=lambda s: s["start"], reverse=True)
+        )
     return trace
 
 

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
@@ -76,8 +76,12 @@ class ThinkView(APIView):
         parameters=[
             OpenApiParameter(
                 "subject",
-                {"type": "array", "minItems": 1, "maxItems": MAX_SUBJECTS,
-                 "items": {"type": "string", "minLength": 1, "maxLength": SUBJECT_MAX_LENGTH}},
+                {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": MAX_SUBJECTS,
+                    "items": {"type": "string", "minLength": 1, "maxLength": SUBJECT_MAX_LENGTH},
+                },
                 OpenApiParameter.QUERY,
                 required=True,
                 explode=True,
@@ -92,9 +96,13 @@ class ThinkView(APIView):
                 resource_type_field_name=None,
                 many=False,
             ),
-            400: OpenApiResponse(ValidationErrorSerializer, description="Missing, blank, too long or too many subjects."),
+            400: OpenApiResponse(
+                ValidationErrorSerializer, description="Missing, blank, too long or too many subjects."
+            ),
             502: OpenApiResponse(ErrorSerializer, description="The thinker failed or could not be reached."),
-            504: OpenApiResponse(ErrorSerializer, description="The thinker did not answer within THINKER_TIMEOUT_SECONDS."),
+            504: OpenApiResponse(
+                ErrorSerializer, description="The thinker did not answer within THINKER_TIMEOUT_SECONDS."
+            ),
         },
     )
     def get(self, request: Request) -> Response:
@@ -115,7 +123,7 @@ def trace_pages_open_to(user: Any) -> bool:
 class TracePageAccess(View):
     """Staff only, through the admin's login, unless TRACE_PAGES_OPEN: then no login for a local demo."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not trace_pages_open_to(request.user):
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         return super().dispatch(request, *args, **kwargs)

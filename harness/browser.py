@@ -1,4 +1,5 @@
 """Headless Debian Chromium driven by Playwright (browser downloads do not work here: explicit path)."""
+
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager

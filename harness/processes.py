@@ -1,6 +1,7 @@
 """Boot the real processes (gunicorn under ddtrace-run, or the Procfile's runserver lines; a test agent,
 redis-server, databases) for the end-to-end tests, make bench and make screenshots; wait on readiness,
 never on sleeps."""
+
 import itertools
 import os
 import re
@@ -86,6 +87,11 @@ class Process:
         )
         return self
 
+    @property
+    def pid(self) -> int:
+        assert self.popen is not None, f"{self.name} was never started"
+        return self.popen.pid
+
     def running(self) -> bool:
         return self.popen is not None and self.popen.poll() is None
 
@@ -113,13 +119,14 @@ class Process:
         return self
 
     def stop(self) -> None:
-        if self.running():
-            os.killpg(self.popen.pid, 15)
+        popen = self.popen
+        if popen is not None and popen.poll() is None:
+            os.killpg(popen.pid, 15)
             try:
-                self.popen.wait(timeout=15)
+                popen.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                os.killpg(self.popen.pid, 9)
-                self.popen.wait()
+                os.killpg(popen.pid, 9)
+                popen.wait()
 
 
 def http_ok(url: str) -> Callable[[], bool]:
@@ -127,12 +134,10 @@ def http_ok(url: str) -> Callable[[], bool]:
 
 
 @dataclass
-class TraceAgent:
-    """Datadog's test agent, read back through its HTTP API."""
+class TraceStore:
+    """Datadog's test agent, wherever it runs, read back through its HTTP API."""
 
     url: str
-    web_ui_url: str
-    process: Process | None = None  # None: a test agent someone else runs (a container)
 
     def spans(self, trace_id: int | str) -> list[Span]:
         response = requests.get(f"{self.url}/test/traces", params={"trace_ids": str(trace_id)}, timeout=5)
@@ -151,7 +156,9 @@ class TraceAgent:
             by_id.setdefault(span["trace_id"], []).append(span)
         return list(by_id.values())
 
-    def wait_for_trace(self, trace_id: int | str, complete: Callable[[list[Span]], bool], timeout: float = 15) -> list[Span]:
+    def wait_for_trace(
+        self, trace_id: int | str, complete: Callable[[list[Span]], bool], timeout: float = 15
+    ) -> list[Span]:
         """The spans of one trace, once `complete(spans)` holds (each process flushes on its own)."""
         return wait_until(
             lambda: (lambda spans: spans if spans and complete(spans) else None)(self.spans(trace_id)),
@@ -159,6 +166,14 @@ class TraceAgent:
             what=f"trace {trace_id} to arrive complete",
             interval=0.2,
         )
+
+
+@dataclass
+class TraceAgent(TraceStore):
+    """A test agent these tests started."""
+
+    web_ui_url: str
+    process: Process
 
 
 def start_trace_agent(log_dir: Path, forward_to: str = "") -> TraceAgent:
@@ -218,8 +233,12 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 def start_gunicorn(
-    name: str, env: dict[str, str], log_dir: Path,
-    app: str = "thinkproject.wsgi:application", chdir: Path = REPO, ready_path: str = "/healthz",
+    name: str,
+    env: dict[str, str],
+    log_dir: Path,
+    app: str = "thinkproject.wsgi:application",
+    chdir: Path = REPO,
+    ready_path: str = "/healthz",
     wrapper: tuple[str, ...] = (),
 ) -> tuple[str, Process]:
     """`ddtrace-run gunicorn` with the repo's gunicorn.conf.py, as docker compose runs the services.
@@ -229,8 +248,14 @@ def start_gunicorn(
     port = free_port()
     env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
     command = [
-        *wrapper, str(BIN / "ddtrace-run"), str(BIN / "gunicorn"), "-c", str(REPO / "gunicorn.conf.py"),
-        "--chdir", str(chdir), app,
+        *wrapper,
+        str(BIN / "ddtrace-run"),
+        str(BIN / "gunicorn"),
+        "-c",
+        str(REPO / "gunicorn.conf.py"),
+        "--chdir",
+        str(chdir),
+        app,
     ]
     process = Process(name, command, env, log_dir / f"{name}-{port}.log").start()
     url = f"http://127.0.0.1:{port}"
@@ -254,7 +279,8 @@ class Stack:
 
 
 def start_pair(
-    start_thinker: Callable[[], tuple[str, Process]], start_api: Callable[[str], tuple[str, Process]],
+    start_thinker: Callable[[], tuple[str, Process]],
+    start_api: Callable[[str], tuple[str, Process]],
 ) -> tuple[str, Process, str, Process]:
     """Start a thinker, then an API that calls it; if the API fails to start, stop the thinker too."""
     thinker_url, thinker = start_thinker()
@@ -266,9 +292,7 @@ def start_pair(
     return thinker_url, thinker, api_url, api
 
 
-def boot_stack(
-    logs: Path, redis_url: str, agent_url: str, *, wrapper: tuple[str, ...] = (), **extra_env: str
-) -> Stack:
+def boot_stack(logs: Path, redis_url: str, agent_url: str, *, wrapper: tuple[str, ...] = (), **extra_env: str) -> Stack:
     """A fresh database and Redis database, then the thinker and the API under ddtrace-run gunicorn."""
     redis_url = own_redis_database(redis_url)
     common = stack_env(logs, redis_url, agent_url, **extra_env)
@@ -319,16 +343,27 @@ def boot_flask_seed(logs: Path, redis_url: str, agent_url: str, **extra_env: str
     """
     env = clean_env(
         SEED_DATABASE_URL=f"sqlite:///{logs / f'seed-{secrets.token_hex(4)}.sqlite3'}",
-        REDIS_URL=own_redis_database(redis_url), DD_TRACE_AGENT_URL=agent_url, DD_ENV="local", **extra_env,
+        REDIS_URL=own_redis_database(redis_url),
+        DD_TRACE_AGENT_URL=agent_url,
+        DD_ENV="local",
+        **extra_env,
     )
     subprocess.run([sys.executable, "thinker.py"], cwd=FLASK_SEED, env=env, check=True, capture_output=True)
     thinker_url, thinker, api_url, api = start_pair(
         lambda: start_gunicorn(
-            "seed-thinker", {**THINKER_PROCESSES, **env, "DD_SERVICE": "seed-thinker"}, logs, "thinker:app", FLASK_SEED,
+            "seed-thinker",
+            {**THINKER_PROCESSES, **env, "DD_SERVICE": "seed-thinker"},
+            logs,
+            "thinker:app",
+            FLASK_SEED,
             "/?subject=war",
         ),
         lambda url: start_gunicorn(
-            "seed-api", {**env, "DD_SERVICE": "seed-api", "THINKER_URL": url}, logs, "api:app", FLASK_SEED,
+            "seed-api",
+            {**env, "DD_SERVICE": "seed-api", "THINKER_URL": url},
+            logs,
+            "api:app",
+            FLASK_SEED,
             "/think/?subject=war",
         ),
     )
@@ -348,11 +383,19 @@ def boot_floor_pair(
     thinker_app, api_app = apps
     thinker_url, thinker, api_url, api = start_pair(
         lambda: start_gunicorn(
-            f"{name}-thinker", {**THINKER_PROCESSES, **env, "DD_SERVICE": f"{name}-thinker"}, logs, thinker_app,
-            chdir, "/?subject=war",
+            f"{name}-thinker",
+            {**THINKER_PROCESSES, **env, "DD_SERVICE": f"{name}-thinker"},
+            logs,
+            thinker_app,
+            chdir,
+            "/?subject=war",
         ),
         lambda url: start_gunicorn(
-            f"{name}-api", {**env, "DD_SERVICE": f"{name}-api", "THINKER_URL": url}, logs, api_app, chdir,
+            f"{name}-api",
+            {**env, "DD_SERVICE": f"{name}-api", "THINKER_URL": url},
+            logs,
+            api_app,
+            chdir,
             "/think/?subject=war",
         ),
     )
@@ -376,7 +419,9 @@ def boot_django_floor(
 
 def boot_tracer_floor(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
     """bench/tracer_floor (no framework, hand-made request spans): services tracer-floor-{api,thinker}."""
-    return boot_floor_pair("tracer-floor", logs, redis_url, agent_url, TRACER_FLOOR, ("wsgi:thinker", "wsgi:api"), **extra_env)
+    return boot_floor_pair(
+        "tracer-floor", logs, redis_url, agent_url, TRACER_FLOOR, ("wsgi:thinker", "wsgi:api"), **extra_env
+    )
 
 
 def fresh_database_url(logs: Path) -> str:
@@ -440,7 +485,9 @@ def api_env(common: dict[str, str], thinker_url: str) -> dict[str, str]:
     )
 
 
-def start_api(logs: Path, common: dict[str, str], thinker_url: str, wrapper: tuple[str, ...] = ()) -> tuple[str, Process]:
+def start_api(
+    logs: Path, common: dict[str, str], thinker_url: str, wrapper: tuple[str, ...] = ()
+) -> tuple[str, Process]:
     return start_gunicorn("api", api_env(common, thinker_url), logs, wrapper=wrapper)
 
 
@@ -466,7 +513,11 @@ def think_and_trace(agent: TraceAgent, stack: Stack, subject: str) -> tuple[requ
             if span["start"] >= sent_ns and span["meta"].get("http.url", "").startswith(url)
         ), None)  # fmt: skip
 
-    thinker_trace = wait_until(thinker_request, timeout=15, what=f"the thinker's request for {subject!r}", interval=0.2)["trace_id"]
-    agent.wait_for_trace(api_trace, lambda spans: any(s["service"] == "thinker-api" and s["parent_id"] == 0 for s in spans))
+    thinker_trace = wait_until(
+        thinker_request, timeout=15, what=f"the thinker's request for {subject!r}", interval=0.2
+    )["trace_id"]
+    agent.wait_for_trace(
+        api_trace, lambda spans: any(s["service"] == "thinker-api" and s["parent_id"] == 0 for s in spans)
+    )
     trace_ids = [api_trace] + [thinker_trace] * (thinker_trace != api_trace)
     return response, [agent.spans(trace_id) for trace_id in trace_ids]

@@ -1,4 +1,5 @@
 """Reading a joined trace back from the test agent: the spans the tests and the benchmark look for."""
+
 import json
 from collections.abc import Callable
 from typing import Any

@@ -9,6 +9,7 @@ summary, each checked for the status that kind must get:
   bad       a blank subject: 400
 The total rate is --rate requests per second across all users (gentle by default: load/locust.conf).
 """
+
 import os
 import random
 import uuid
@@ -22,7 +23,9 @@ FAIL_SUBJECTS = [subject.strip() for subject in os.environ.get("THINK_FAIL_SUBJE
 
 @events.init_command_line_parser.add_listener
 def _add_options(parser) -> None:
-    parser.add_argument("--rate", type=float, default=2.0, env_var="LOAD_RATE", help="Requests per second, all users together.")
+    parser.add_argument(
+        "--rate", type=float, default=2.0, env_var="LOAD_RATE", help="Requests per second, all users together."
+    )
 
 
 @events.test_start.add_listener

@@ -11,6 +11,7 @@ up at once and loaded in alternating turns (the machine's speed drifts; see inte
 "faster than the seed" compares one machine with itself.
 Loads: wrk on loopback, fixed durations. Writes bench/results.json, bench/results.md and bench/latency.png.
 """
+
 import argparse
 import http.client
 import json
@@ -25,8 +26,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,9 +37,24 @@ sys.path.insert(0, str(REPO))
 
 
 from harness.processes import (  # noqa: E402
-    POSTGRES_SERVER, THINKER_PROCESSES, Stack, TraceAgent, boot_django_floor, boot_flask_seed, boot_stack,
-    boot_tracer_floor, clean_env, create_postgres_database, drop_created_databases, own_redis_database, proc_stats,
-    start_gunicorn, start_pair, start_redis, start_trace_agent, think,
+    POSTGRES_SERVER,
+    THINKER_PROCESSES,
+    Stack,
+    TraceAgent,
+    boot_django_floor,
+    boot_flask_seed,
+    boot_stack,
+    boot_tracer_floor,
+    clean_env,
+    create_postgres_database,
+    drop_created_databases,
+    own_redis_database,
+    proc_stats,
+    start_gunicorn,
+    start_pair,
+    start_redis,
+    start_trace_agent,
+    think,
 )
 from harness.spans import joined  # noqa: E402
 
@@ -55,6 +71,7 @@ FLOORS = ("floor", *TRACED_FLOORS, *(f"{mode}_untraced" for mode in TRACED_FLOOR
 
 # ---- measuring ---------------------------------------------------------------------------------
 
+
 def process_tree(root_pids: list[int], stats: dict[int, tuple[int, float]] | None = None) -> dict[int, float]:
     """These processes and all their descendants, each with its user+system CPU seconds (`stats`: one proc_stats())."""
     stats = proc_stats() if stats is None else stats
@@ -70,8 +87,10 @@ def process_tree(root_pids: list[int], stats: dict[int, tuple[int, float]] | Non
 def services_cpu_seconds(stack: Stack) -> dict[str, float]:
     """user+system CPU of each service's processes (master and workers), from one read of /proc."""
     stats = proc_stats()
-    return {name: sum(process_tree([process.popen.pid], stats).values())
-            for name, process in (("api", stack.api), ("thinker", stack.thinker))}
+    return {
+        name: sum(process_tree([process.pid], stats).values())
+        for name, process in (("api", stack.api), ("thinker", stack.thinker))
+    }
 
 
 def wrk(url: str, connections: int, seconds: int) -> dict:
@@ -79,18 +98,29 @@ def wrk(url: str, connections: int, seconds: int) -> dict:
     threads = min(connections, 2)
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", url],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
+
+    def found(pattern: str, text: str) -> re.Match[str]:
+        match = re.search(pattern, text, re.M)
+        assert match, f"wrk printed no {pattern!r}:\n{out}"
+        return match
+
     def ms(text: str) -> float:
-        value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+        value, unit = found(r"^([\d.]+)(us|ms|s)", text).groups()
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
     percentiles = {f"p{p}": ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M)}
-    requests_done = int(re.search(r"(\d+) requests in", out).group(1))
+    requests_done = int(found(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
-        "connections": connections, "requests": requests_done,
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "non_2xx": int(errors.group(1)) if errors else 0, **percentiles,
+        "connections": connections,
+        "requests": requests_done,
+        "rps": float(found(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        **percentiles,
     }
 
 
@@ -125,15 +155,19 @@ def alternating(loads: dict[str, Callable[[], dict]], turns: int) -> dict[str, l
 def interleaved_loads(stacks: dict[str, Stack], path: str, connections: int, seconds: int, slices: int = 5) -> dict:
     """The same load on each stack, in `slices` alternating turns of seconds/slices each."""
     turns = alternating(
-        {mode: partial(measured_load, stack, stack.api_url + path, connections, max(1, seconds // slices))
-         for mode, stack in stacks.items()},
+        {
+            mode: partial(measured_load, stack, stack.api_url + path, connections, max(1, seconds // slices))
+            for mode, stack in stacks.items()
+        },
         slices,
     )
     combined = {}
     for mode, parts in turns.items():
         requests_done = sum(part["requests"] for part in parts)
         combined[mode] = {
-            "connections": connections, "requests": requests_done, "slices": parts,
+            "connections": connections,
+            "requests": requests_done,
+            "slices": parts,
             "rps": statistics.median(part["rps"] for part in parts),
             "non_2xx": sum(part["non_2xx"] for part in parts),
             **{key: sum(part[key] * part["requests"] for part in parts) / max(requests_done, 1) for key in CPU_KEYS},
@@ -144,7 +178,7 @@ def interleaved_loads(stacks: dict[str, Stack], path: str, connections: int, sec
 
 def paired_ratios(numerators: list[dict], denominators: list[dict], key: str) -> dict:
     """numerator[key] / denominator[key] for each pair of slices run back to back: median and range."""
-    ratios = sorted(n[key] / d[key] for n, d in zip(numerators, denominators))
+    ratios = sorted(n[key] / d[key] for n, d in zip(numerators, denominators, strict=True))
     return {"median": statistics.median(ratios), "min": ratios[0], "max": ratios[-1]}
 
 
@@ -155,7 +189,7 @@ def lone_request_ms(url: str) -> float:
     added 1.3-2.3 ms to a measured miss, side by side with this and with curl's time_total, which agree within 0.3 ms.
     """
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection = http.client.HTTPConnection(parts.netloc, timeout=10)
     try:
         started = time.perf_counter()
         connection.request("GET", f"{parts.path}?{parts.query}")
@@ -187,16 +221,23 @@ def stampede(stack: Stack, clients: int = 50) -> dict:
     with ThreadPoolExecutor(max_workers=clients) as pool:
         statuses = list(pool.map(lambda _: think(stack, subject).status_code, range(clients)))
     wall = 1000 * (time.perf_counter() - started)
-    return {"requests": clients, "ok": statuses.count(200), "thinks": stack.thinker.log()[log_before:].count(f"Thought about '{subject}'"), "wall_ms": wall}
+    return {
+        "requests": clients,
+        "ok": statuses.count(200),
+        "thinks": stack.thinker.log()[log_before:].count(f"Thought about '{subject}'"),
+        "wall_ms": wall,
+    }
 
 
 def miss_storm(stack: Stack, hit_url: str, seconds: int, stormers: int = 4) -> dict:
     """Hit latency at 8 connections while `stormers` clients ask for never-seen subjects, back to back."""
     stop = threading.Event()
     misses = []
+
     def storm() -> None:
         while not stop.is_set():
             misses.append(think(stack, f"storm-{secrets.token_hex(4)}").status_code)
+
     threads = [threading.Thread(target=storm, daemon=True) for _ in range(stormers)]
     for thread in threads:
         thread.start()
@@ -220,14 +261,17 @@ def storm_against_calm(stack: Stack, hit_url: str, seconds: int, slices: int = 2
         {"calm": partial(wrk, hit_url, 8, slice_seconds), "storm": partial(miss_storm, stack, hit_url, slice_seconds)},
         slices,
     )
-    combined = {mode: {p: statistics.median(part[p] for part in parts) for p in ("p50", "p75", "p90", "p99", "rps")}
-                for mode, parts in turns.items()}
+    combined = {
+        mode: {p: statistics.median(part[p] for part in parts) for p in ("p50", "p75", "p90", "p99", "rps")}
+        for mode, parts in turns.items()
+    }
     combined["storm"]["storm_misses"] = sum(part["storm_misses"] for part in turns["storm"])
     combined["p99_ratio"] = paired_ratios(turns["storm"], turns["calm"], "p99")
     return combined
 
 
 # ---- running -----------------------------------------------------------------------------------
+
 
 def boot(
     logs: Path, redis_url: str, agent_url: str, database_url: str | None, wrapper: tuple[str, ...] = (), **env: str
@@ -279,20 +323,27 @@ def bench_services(prefix: str) -> Iterator[tuple[Path, TraceAgent, str, dict[st
 
 def run(seconds: int) -> dict:
     results: dict = {
-        "machine": {"cores": os.cpu_count(), "loadavg_before": os.getloadavg()[0], "python": platform.python_version(),
-                    "kernel": platform.release()},
+        "machine": {
+            "cores": os.cpu_count(),
+            "loadavg_before": os.getloadavg()[0],
+            "python": platform.python_version(),
+            "kernel": platform.release(),
+        },
         "settings": {"think_delay_seconds": 0.5, "seconds_per_load": seconds},
     }
     with bench_services("thinker-bench-") as (logs, agent, redis_url, stacks):
-        for mode, env in (("traced", {}), ("untraced", {"DD_TRACE_ENABLED": "false"})):
+        for mode, enabled in (("traced", "true"), ("untraced", "false")):
             database_url = postgres_database()
             results["settings"]["database"] = "postgresql" if database_url else "sqlite"
-            stacks[mode] = boot(logs, redis_url, agent.url, database_url, **env)
+            stacks[mode] = boot(logs, redis_url, agent.url, database_url, DD_TRACE_ENABLED=enabled)
         for mode, env in (("seed", {}), ("seed_untraced", {"DD_TRACE_ENABLED": "false"})):
             stacks[mode] = boot_flask_seed(logs, redis_url, agent.url, THINK_CACHE_TTL_SECONDS="3600", **env)
         stacks["floor"] = boot_floor(logs, redis_url)
-        floor_boots = {"django_floor": boot_django_floor, "tracer_floor": boot_tracer_floor,
-                       "django_floor_hand_made": partial(boot_django_floor, hand_made_request_spans=True)}
+        floor_boots: dict[str, Callable[..., Stack]] = {
+            "django_floor": boot_django_floor,
+            "tracer_floor": boot_tracer_floor,
+            "django_floor_hand_made": partial(boot_django_floor, hand_made_request_spans=True),
+        }
         for mode in TRACED_FLOORS:
             boot_traced_floor = floor_boots[mode]
             stacks[mode] = boot_traced_floor(logs, redis_url, agent.url)
@@ -311,8 +362,11 @@ def run(seconds: int) -> dict:
             service: sum(1 for span in spans if span["service"] == service)
             for service in sorted({s["service"] for s in spans})
         }
-        costs = (("tracing_cost", "traced", "untraced"), ("seed_tracing_cost", "seed", "seed_untraced"),
-                 *((f"{mode}_tracing_cost", mode, f"{mode}_untraced") for mode in TRACED_FLOORS))
+        costs = (
+            ("tracing_cost", "traced", "untraced"),
+            ("seed_tracing_cost", "seed", "seed_untraced"),
+            *((f"{mode}_tracing_cost", mode, f"{mode}_untraced") for mode in TRACED_FLOORS),
+        )
         versus = (("versus_seed", "traced"), *((f"{mode}_versus_seed", mode) for mode in TRACED_FLOORS))
         results.update({key: {} for key, *_ in (*costs, *versus)})
         for connections in (1, 8, 32):
@@ -344,73 +398,142 @@ def run(seconds: int) -> dict:
 
 # ---- reporting ---------------------------------------------------------------------------------
 
+
 def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
     traced, untraced = results["traced"], results["untraced"]
+
     def hit(part: dict, connections: int) -> dict:
         return next(h for h in part["hit"] if h["connections"] == connections)
+
     rows = []
     seed = results["seed"]
     for label, part in (("traced", traced), ("untraced", untraced), ("Flask seed, traced", seed)):
         miss = statistics.median(part["miss_ms"])
-        rows.append((f"miss latency, median of {len(part['miss_ms'])} ({label})", f"{miss:.1f} ms",
-                     f"+{miss - 500:.1f} ms over the 500 ms pause", "≤ +15 ms" if label == "traced" else ""))
+        rows.append(
+            (
+                f"miss latency, median of {len(part['miss_ms'])} ({label})",
+                f"{miss:.1f} ms",
+                f"+{miss - 500:.1f} ms over the 500 ms pause",
+                "≤ +15 ms" if label == "traced" else "",
+            )
+        )
+
     def latencies(h: dict) -> str:
         return f"{h['rps']:.0f} ({h['p50']:.1f}/{h['p90']:.1f}/{h['p99']:.1f})"
+
     for connections in (1, 8, 32):
         t, u, s = hit(traced, connections), hit(untraced, connections), hit(seed, connections)
-        rows.append((f"hit, {connections} connection{'s' if connections > 1 else ''}: req/s (p50/p90/p99 ms)",
-                     latencies(t),
-                     f"untraced {latencies(u)}; Flask seed, traced {latencies(s)}",
-                     f"tracing costs {results['tracing_cost'][str(connections)]['rps']['median']:.2f}×; "
-                     f"{results['versus_seed'][str(connections)]['rps']['median']:.2f}× the seed's req/s"))
+        rows.append(
+            (
+                f"hit, {connections} connection{'s' if connections > 1 else ''}: req/s (p50/p90/p99 ms)",
+                latencies(t),
+                f"untraced {latencies(u)}; Flask seed, traced {latencies(s)}",
+                f"tracing costs {results['tracing_cost'][str(connections)]['rps']['median']:.2f}×; "
+                f"{results['versus_seed'][str(connections)]['rps']['median']:.2f}× the seed's req/s",
+            )
+        )
     t8, u8, s8, su8, f8 = (hit(results[mode], 8) for mode in ("traced", "untraced", "seed", "seed_untraced", "floor"))
     versus = results["versus_seed"]["8"]["cpu"]
-    rows.append(("server CPU per hit request, both services (8 conns)", f"{t8['cpu_ms_per_request']:.2f} ms traced",
-                 f"{u8['cpu_ms_per_request']:.2f} ms untraced; Flask seed {s8['cpu_ms_per_request']:.2f} ms traced, "
-                 f"{su8['cpu_ms_per_request']:.2f} ms untraced; "
-                 f"no framework (bench/floor) {f8['cpu_ms_per_request']:.2f} ms",
-                 f"{versus['median']:.2f}× the seed's ({versus['min']:.2f}–{versus['max']:.2f}×); "
-                 "target ≤ 0.5× (3.5 ms of the seed's 7)"))
+    rows.append(
+        (
+            "server CPU per hit request, both services (8 conns)",
+            f"{t8['cpu_ms_per_request']:.2f} ms traced",
+            f"{u8['cpu_ms_per_request']:.2f} ms untraced; Flask seed {s8['cpu_ms_per_request']:.2f} ms traced, "
+            f"{su8['cpu_ms_per_request']:.2f} ms untraced; "
+            f"no framework (bench/floor) {f8['cpu_ms_per_request']:.2f} ms",
+            f"{versus['median']:.2f}× the seed's ({versus['min']:.2f}–{versus['max']:.2f}×); "
+            "target ≤ 0.5× (3.5 ms of the seed's 7)",
+        )
+    )
+
     def split(h: dict) -> str:
         return f"{h['api_cpu_ms_per_request']:.2f} + {h['thinker_cpu_ms_per_request']:.2f} ms"
-    rows.append(("server CPU per hit request, API + thinker (8 conns)", f"{split(t8)} traced",
-                 f"{split(u8)} untraced; Flask seed {split(s8)} traced; no framework {split(f8)}",
-                 (f"the thinker's share: {t8['thinker_cpu_ms_per_request'] / t8['cpu_ms_per_request']:.0%} traced, "
-                  f"{u8['thinker_cpu_ms_per_request'] / u8['cpu_ms_per_request']:.0%} untraced")))
+
+    rows.append(
+        (
+            "server CPU per hit request, API + thinker (8 conns)",
+            f"{split(t8)} traced",
+            f"{split(u8)} untraced; Flask seed {split(s8)} traced; no framework {split(f8)}",
+            (
+                f"the thinker's share: {t8['thinker_cpu_ms_per_request'] / t8['cpu_ms_per_request']:.0%} traced, "
+                f"{u8['thinker_cpu_ms_per_request'] / u8['cpu_ms_per_request']:.0%} untraced"
+            ),
+        )
+    )
     floors_spent = {}
     for mode, (name, what) in TRACED_FLOORS.items():
         d8, du8 = hit(results[mode], 8), hit(results[f"{mode}_untraced"], 8)
         d_versus, d_cost = results[f"{mode}_versus_seed"]["8"]["cpu"], results[f"{mode}_tracing_cost"]["8"]
         floors_spent[mode] = d8["cpu_ms_per_request"] - du8["cpu_ms_per_request"]
-        rows.append((f"{name} ({what}): CPU per hit (8 conns)", f"{d8['cpu_ms_per_request']:.2f} ms traced",
-                     f"{du8['cpu_ms_per_request']:.2f} ms untraced; API + thinker {split(d8)} traced",
-                     (f"{d_versus['median']:.2f}× the seed's ({d_versus['min']:.2f}–{d_versus['max']:.2f}×); tracing "
-                      f"costs it {d_cost['rps']['median']:.2f}× req/s, {d_cost['cpu']['median']:.2f}× CPU")))
+        rows.append(
+            (
+                f"{name} ({what}): CPU per hit (8 conns)",
+                f"{d8['cpu_ms_per_request']:.2f} ms traced",
+                f"{du8['cpu_ms_per_request']:.2f} ms untraced; API + thinker {split(d8)} traced",
+                (
+                    f"{d_versus['median']:.2f}× the seed's ({d_versus['min']:.2f}–{d_versus['max']:.2f}×); tracing "
+                    f"costs it {d_cost['rps']['median']:.2f}× req/s, {d_cost['cpu']['median']:.2f}× CPU"
+                ),
+            )
+        )
     cost, seed_cost = results["tracing_cost"]["8"], results["seed_tracing_cost"]["8"]
-    rows.append(("cost of tracing, untraced ÷ traced req/s (8 conns)", f"{cost['rps']['median']:.2f}×",
-                 f"CPU per request: {cost['cpu']['median']:.2f}×; Flask seed: {seed_cost['rps']['median']:.2f}× "
-                 f"(CPU {seed_cost['cpu']['median']:.2f}×)",
-                 f"target ≤ 1.5×; median of 5 back-to-back pairs ({cost['rps']['min']:.2f}–{cost['rps']['max']:.2f}×)"))
+    rows.append(
+        (
+            "cost of tracing, untraced ÷ traced req/s (8 conns)",
+            f"{cost['rps']['median']:.2f}×",
+            f"CPU per request: {cost['cpu']['median']:.2f}×; Flask seed: {seed_cost['rps']['median']:.2f}× "
+            f"(CPU {seed_cost['cpu']['median']:.2f}×)",
+            f"target ≤ 1.5×; median of 5 back-to-back pairs ({cost['rps']['min']:.2f}–{cost['rps']['max']:.2f}×)",
+        )
+    )
     # Tracing ≤ 1.5x means its cost T ≤ half the untraced hit U, and traced ≤ half the seed's S means U + T ≤ S/2:
     # together 3T ≤ U + T ≤ S/2, so both targets hold only if T ≤ S/6, whatever the untraced work costs.
     spent, seed_hit = t8["cpu_ms_per_request"] - u8["cpu_ms_per_request"], s8["cpu_ms_per_request"]
-    floors = ", ".join(f"{name} {floors_spent[mode]:.2f} ms ({floors_spent[mode] / seed_hit:.2f})"
-                       for mode, (name, _) in TRACED_FLOORS.items())
-    rows.append(("tracing's own CPU per hit, traced − untraced (8 conns)", f"{spent:.2f} ms",
-                 f"{floors}; Flask seed {seed_hit - su8['cpu_ms_per_request']:.2f} ms",
-                 (f"{spent / seed_hit:.2f} of the seed's traced hit; tracing ≤ 1.5× and CPU ≤ 0.5× the seed's "
-                  "together need ≤ 1/6 (0.17)")))
+    floors = ", ".join(
+        f"{name} {floors_spent[mode]:.2f} ms ({floors_spent[mode] / seed_hit:.2f})"
+        for mode, (name, _) in TRACED_FLOORS.items()
+    )
+    rows.append(
+        (
+            "tracing's own CPU per hit, traced − untraced (8 conns)",
+            f"{spent:.2f} ms",
+            f"{floors}; Flask seed {seed_hit - su8['cpu_ms_per_request']:.2f} ms",
+            (
+                f"{spent / seed_hit:.2f} of the seed's traced hit; tracing ≤ 1.5× and CPU ≤ 0.5× the seed's "
+                "together need ≤ 1/6 (0.17)"
+            ),
+        )
+    )
     for label, part in (("traced", traced), ("untraced", untraced)):
         s = part["stampede"]
-        rows.append((f"stampede: 50 concurrent, fresh subject ({label})", f"{s['thinks']} think", f"{s['ok']}/50 OK in {s['wall_ms']:.0f} ms", "target 1"))
+        rows.append(
+            (
+                f"stampede: 50 concurrent, fresh subject ({label})",
+                f"{s['thinks']} think",
+                f"{s['ok']}/50 OK in {s['wall_ms']:.0f} ms",
+                "target 1",
+            )
+        )
     storm, calm, storm_ratio = traced["storm"]["storm"], traced["storm"]["calm"], traced["storm"]["p99_ratio"]
-    rows.append(("hit p50/p99 during a 4-client miss storm (traced, 8 conns)", f"{storm['p50']:.1f} / {storm['p99']:.1f} ms",
-                 f"without, in alternate turns: {calm['p50']:.1f} / {calm['p99']:.1f} ms",
-                 f"p99 ratio {storm_ratio['median']:.2f}× (target ≤ 1.5×), mean of 2 pairs "
-                 f"({storm_ratio['min']:.2f}–{storm_ratio['max']:.2f}×)"))
+    rows.append(
+        (
+            "hit p50/p99 during a 4-client miss storm (traced, 8 conns)",
+            f"{storm['p50']:.1f} / {storm['p99']:.1f} ms",
+            f"without, in alternate turns: {calm['p50']:.1f} / {calm['p99']:.1f} ms",
+            f"p99 ratio {storm_ratio['median']:.2f}× (target ≤ 1.5×), mean of 2 pairs "
+            f"({storm_ratio['min']:.2f}–{storm_ratio['max']:.2f}×)",
+        )
+    )
     rows.append(("spans per hit trace", str(traced["spans_per_hit_trace"]), json.dumps(traced["spans_by_service"]), ""))
     m = results["machine"]
-    rows.append(("machine", f"{m['cores']} cores", f"load {m['loadavg_before']:.2f} → {m['loadavg_after']:.2f}", f"Python {m['python']}, {results['settings']['database']}"))
+    rows.append(
+        (
+            "machine",
+            f"{m['cores']} cores",
+            f"load {m['loadavg_before']:.2f} → {m['loadavg_after']:.2f}",
+            f"Python {m['python']}, {results['settings']['database']}",
+        )
+    )
     return rows
 
 
@@ -428,12 +551,22 @@ def chart(results: dict, path: Path) -> None:
 
     fig, (hits, misses) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [3, 1]})
     labels = ["p50", "p75", "p90", "p99"]
-    for mode, label, color in (("traced", "traced", "#8a3ab9"), ("untraced", "untraced", "#b5c918"),
-                               ("seed", "Flask seed, traced", "#555555")):
+    for mode, label, color in (
+        ("traced", "traced", "#8a3ab9"),
+        ("untraced", "untraced", "#b5c918"),
+        ("seed", "Flask seed, traced", "#555555"),
+    ):
         h = next(h for h in results[mode]["hit"] if h["connections"] == 8)
         hits.plot(labels, [h[p] for p in labels], marker="o", color=color, label=f"hit, {label} ({h['rps']:.0f} req/s)")
     storm = results["traced"]["storm"]["storm"]
-    hits.plot(labels, [storm[p] for p in labels], marker="s", linestyle="--", color="#bc4c00", label="hit, traced, during miss storm")
+    hits.plot(
+        labels,
+        [storm[p] for p in labels],
+        marker="s",
+        linestyle="--",
+        color="#bc4c00",
+        label="hit, traced, during miss storm",
+    )
     hits.set(title="Cache hits at 8 connections", ylabel="latency (ms)", xlabel="percentile")
     hits.legend()
     miss_ms = [results[mode]["miss_ms"] for mode in ("traced", "untraced", "seed")]
@@ -452,7 +585,9 @@ def chart(results: dict, path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10, help="duration of each figure's load, in 5 turns (default 10)")
+    parser.add_argument(
+        "--seconds", type=int, default=10, help="duration of each figure's load, in 5 turns (default 10)"
+    )
     args = parser.parse_args()
     results = run(args.seconds)
     OUT.mkdir(exist_ok=True)

@@ -18,6 +18,7 @@ idle machine, so a lever of 1% shows; other load widens that to 1-2% (timed back
 trace writer's flush each second, is counted per hit and a hit takes longer). Instructions are not time (no
 cache misses, no kernel work): confirm a lever that matters with the wrk meter. Start-up takes a few minutes.
 """
+
 import argparse
 import os
 import re
@@ -29,7 +30,12 @@ from pathlib import Path
 import requests
 
 from bench import (  # puts the repo on sys.path
-    bench_services, boot, interleaved_loads, paired_ratios, postgres_database, process_tree,
+    bench_services,
+    boot,
+    interleaved_loads,
+    paired_ratios,
+    postgres_database,
+    process_tree,
 )
 from harness.processes import Stack, wait_until
 
@@ -51,10 +57,12 @@ def timed(stacks: dict[str, Stack], args: argparse.Namespace) -> None:
     loads = interleaved_loads(stacks, args.path, args.connections, args.seconds, slices=args.turns)
     for name, env in (("A", args.a), ("B", args.b)):
         load = loads[name]
-        print(f"{name} {described(env)}: {load['rps']:.0f} req/s, {load['cpu_ms_per_request']:.2f} ms CPU per request "
-              f"(API {load['api_cpu_ms_per_request']:.2f}, thinker {load['thinker_cpu_ms_per_request']:.2f}), "
-              f"p50 {load['p50']:.1f} ms, p99 {load['p99']:.1f} ms"
-              + (f", {load['non_2xx']} non-2xx" if load["non_2xx"] else ""))
+        print(
+            f"{name} {described(env)}: {load['rps']:.0f} req/s, {load['cpu_ms_per_request']:.2f} ms CPU per request "
+            f"(API {load['api_cpu_ms_per_request']:.2f}, thinker {load['thinker_cpu_ms_per_request']:.2f}), "
+            f"p50 {load['p50']:.1f} ms, p99 {load['p99']:.1f} ms"
+            + (f", {load['non_2xx']} non-2xx" if load["non_2xx"] else "")
+        )
     for key, label in (("cpu_ms_per_request", "CPU per request"), ("rps", "req/s")):
         ratio = paired_ratios(loads["B"]["slices"], loads["A"]["slices"], key)
         print(f"B ÷ A {label}: {ratio['median']:.3f} (pairs {ratio['min']:.2f}–{ratio['max']:.2f}, {args.turns} turns)")
@@ -63,16 +71,22 @@ def timed(stacks: dict[str, Stack], args: argparse.Namespace) -> None:
 # Under valgrind a first miss takes seconds: timeouts that cannot fire on a hit's path, widened. One worker:
 # a keep-alive client is served by one anyway.
 CALLGRIND_ENV = {
-    "GUNICORN_WORKERS": "1", "THINKER_TIMEOUT_SECONDS": "60", "REDIS_TIMEOUT_SECONDS": "10",
-    "REDIS_CONNECT_TIMEOUT_SECONDS": "10", "THINK_LOCK_TIMEOUT_SECONDS": "60",
+    "GUNICORN_WORKERS": "1",
+    "THINKER_TIMEOUT_SECONDS": "60",
+    "REDIS_TIMEOUT_SECONDS": "10",
+    "REDIS_CONNECT_TIMEOUT_SECONDS": "10",
+    "THINK_LOCK_TIMEOUT_SECONDS": "60",
 }
 
 
 def callgrind_wrapper(logs: Path, name: str) -> tuple[str, ...]:
     """valgrind for stack `name`: its dumps are logs/callgrind-<name>.<pid>.<dump number>."""
     return (
-        "valgrind", "--tool=callgrind", "--trace-children=yes",  # through ddtrace-run's exec, into the forked workers
-        f"--callgrind-out-file={logs}/callgrind-{name}.%p", f"--vgdb-prefix={logs}/vgdb",
+        "valgrind",
+        "--tool=callgrind",
+        "--trace-children=yes",  # through ddtrace-run's exec, into the forked workers
+        f"--callgrind-out-file={logs}/callgrind-{name}.%p",
+        f"--vgdb-prefix={logs}/vgdb",
     )
 
 
@@ -81,7 +95,9 @@ def callgrind_dump(logs: Path, name: str, pids: list[int], label: str) -> dict[i
     # vgdb finds a process by its pipes, named after $HOST, which the services set to their bind address.
     subprocess.run(
         ["callgrind_control", f"--vgdb-prefix={logs}/vgdb", f"--dump={label}", *map(str, pids)],
-        env={**os.environ, "HOST": "127.0.0.1"}, check=True, capture_output=True,
+        env={**os.environ, "HOST": "127.0.0.1"},
+        check=True,
+        capture_output=True,
     )
 
     def latest_total(pid: int) -> int | None:
@@ -95,7 +111,7 @@ def callgrind_dump(logs: Path, name: str, pids: list[int], label: str) -> dict[i
 
     def totals() -> dict[int, int] | None:
         found = {pid: latest_total(pid) for pid in pids}
-        return found if None not in found.values() else None
+        return {pid: total for pid, total in found.items() if total is not None} if None not in found.values() else None
 
     return wait_until(totals, timeout=120, what=f"callgrind dumps '{label}' of stack {name}", interval=0.5)
 
@@ -111,8 +127,10 @@ def hits(stack: Stack, path: str, count: int) -> None:
 def counted(stacks: dict[str, Stack], logs: Path, args: argparse.Namespace) -> None:
     """Hits in turns under callgrind: instructions per hit for each service, B ÷ A."""
     services = {
-        name: {service: sorted(process_tree([process.popen.pid])) for service, process in
-               (("API", stack.api), ("thinker", stack.thinker))}
+        name: {
+            service: sorted(process_tree([process.pid]))
+            for service, process in (("API", stack.api), ("thinker", stack.thinker))
+        }
         for name, stack in stacks.items()
     }
     per_hit: dict[str, list[dict[str, float]]] = {name: [] for name in stacks}
@@ -125,27 +143,44 @@ def counted(stacks: dict[str, Stack], logs: Path, args: argparse.Namespace) -> N
             callgrind_dump(logs, name, pids, f"before-{turn}")
             hits(stacks[name], args.path, args.hits)
             after = callgrind_dump(logs, name, pids, f"after-{turn}")
-            per_hit[name].append({service: sum(after[pid] for pid in tree) / args.hits / 1e6
-                                  for service, tree in services[name].items()})
+            per_hit[name].append(
+                {service: sum(after[pid] for pid in tree) / args.hits / 1e6 for service, tree in services[name].items()}
+            )
 
     def mean(name: str, service: str | None = None) -> float:
         turns = per_hit[name]
         return sum(turn[service] if service else sum(turn.values()) for turn in turns) / len(turns)
 
     for name, env in (("A", args.a), ("B", args.b)):
-        print(f"{name} {described(env)}: {mean(name):.3f} M instructions per hit "
-              f"(API {mean(name, 'API'):.3f}, thinker {mean(name, 'thinker'):.3f}); "
-              f"turns {', '.join(f'{sum(turn.values()):.3f}' for turn in per_hit[name])}")
-    print(f"B ÷ A instructions per hit: {mean('B') / mean('A'):.4f} "
-          f"(API {mean('B', 'API') / mean('A', 'API'):.4f}, thinker {mean('B', 'thinker') / mean('A', 'thinker'):.4f})")
+        print(
+            f"{name} {described(env)}: {mean(name):.3f} M instructions per hit "
+            f"(API {mean(name, 'API'):.3f}, thinker {mean(name, 'thinker'):.3f}); "
+            f"turns {', '.join(f'{sum(turn.values()):.3f}' for turn in per_hit[name])}"
+        )
+    print(
+        f"B ÷ A instructions per hit: {mean('B') / mean('A'):.4f} "
+        f"(API {mean('B', 'API') / mean('A', 'API'):.4f}, thinker {mean('B', 'thinker') / mean('A', 'thinker'):.4f})"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--a", type=assignment, action="append", default=[], metavar="KEY=VALUE",
-                        help="environment for stack A (repeatable)")
-    parser.add_argument("--b", type=assignment, action="append", default=[], metavar="KEY=VALUE",
-                        help="environment for stack B (repeatable)")
+    parser.add_argument(
+        "--a",
+        type=assignment,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="environment for stack A (repeatable)",
+    )
+    parser.add_argument(
+        "--b",
+        type=assignment,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="environment for stack B (repeatable)",
+    )
     parser.add_argument("--path", default="/think/?subject=war", help="what is requested (default: a cache hit)")
     parser.add_argument("--seconds", type=int, default=30, help="wrk: load per stack, split into turns (default 30)")
     parser.add_argument("--turns", type=int, help="alternating turns per stack (default 10; 2 with --callgrind)")

@@ -3,6 +3,7 @@
 
 It stays in the foreground either way, because honcho stops every process when one exits.
 """
+
 import os
 import shutil
 import signal

@@ -6,6 +6,7 @@ of its own, redis-server), makes the step's curls, logs into the trace page in h
 docs/images/step-<n>[-<what>].png.
 Usage: .venv/bin/python scripts/screenshots.py [STEP ...]   (default: every step)
 """
+
 import secrets
 import sys
 import tempfile
@@ -13,11 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO))  # run as a script (make screenshots): the repo's packages are not installed
 
-from harness.browser import admin_login, chromium
-from harness.processes import boot_stack, manage, service_env, start_redis, start_trace_agent, think_and_trace
-from thinkproject.steps import STEPS
+from harness.browser import admin_login, chromium  # noqa: E402
+from harness.processes import (  # noqa: E402
+    boot_stack,
+    manage,
+    service_env,
+    start_redis,
+    start_trace_agent,
+    think_and_trace,
+)
+from thinkproject.steps import STEPS  # noqa: E402
 
 OUT = REPO / "docs" / "images"
 
@@ -68,8 +76,16 @@ def shoot(step: int, logs: Path, redis_url: str) -> None:
                     page.goto(f"{stack.api_url}/traces/")
                     top = page.locator("main h1").bounding_box()
                     last = page.locator(f"#traces tbody tr:nth-child({len(traces)})").bounding_box()
-                    page.screenshot(path=path, clip={"x": 0, "y": top["y"] - 20, "width": 1200,
-                                                     "height": last["y"] + last["height"] - top["y"] + 21})
+                    assert top and last, "the trace list is not on the page"
+                    page.screenshot(
+                        path=path,
+                        clip={
+                            "x": 0,
+                            "y": top["y"] - 20,
+                            "width": 1200,
+                            "height": last["y"] + last["height"] - top["y"] + 21,
+                        },
+                    )
                 else:
                     response, _ = think_and_trace(agent, stack, picture.subject)
                     page.goto(response.headers["X-Trace-Url"])

@@ -1,4 +1,5 @@
 """docker-compose.yml as a real Compose implementation reads it (Debian's docker-compose: no engine needed)."""
+
 import os
 import shutil
 import subprocess
@@ -34,7 +35,10 @@ def compose(
             [executable, "--project-directory", str(REPO), "--env-file", env_file.name, *file_args, *args],
             # Only PATH and HOME: compose prefers the shell's variables to the env file's.
             env={key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ},
-            capture_output=True, text=True, cwd=REPO, timeout=60,
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=60,
         )
 
 

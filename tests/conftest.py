@@ -1,12 +1,14 @@
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from ddtrace.trace import tracer
-from django.core.cache import cache
+from django.core.cache import cache as default_cache
 
 if TYPE_CHECKING:
     from tests.stubs import StubServer
+
+cache: Any = default_cache  # django-redis's RedisCache (delete_pattern); django-stubs knows only BaseCache
 
 # Unit tests run in-process without ddtrace-run: they send no traces (the e2e tests trace real processes).
 tracer.enabled = False

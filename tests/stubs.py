@@ -1,11 +1,12 @@
 """A real local HTTP server whose answers a test chooses, and which records what it received."""
+
 import json
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -38,7 +39,9 @@ class StubServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
-                recorded = RecordedRequest(parts.path, parse_qs(parts.query), {k.lower(): v for k, v in self.headers.items()})
+                recorded = RecordedRequest(
+                    parts.path, parse_qs(parts.query), {k.lower(): v for k, v in self.headers.items()}
+                )
                 stub.requests.append(recorded)
                 reply = stub.respond(recorded)
                 time.sleep(reply.delay_seconds)
@@ -68,14 +71,16 @@ class StubServer:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
 
 
-def json_reply(data: object, status: int = 200, delay_seconds: float = 0.0, headers: dict[str, str] | None = None) -> Reply:
+def json_reply(
+    data: object, status: int = 200, delay_seconds: float = 0.0, headers: dict[str, str] | None = None
+) -> Reply:
     return Reply(status=status, body=json.dumps(data).encode(), delay_seconds=delay_seconds, headers=headers or {})
 
 

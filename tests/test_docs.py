@@ -1,5 +1,6 @@
 """The docs keep up with the code: every variable documented, every link and picture there, the workshop's
 code snippets the code's own lines, a page per step, a README a newcomer reads in five minutes."""
+
 import ast
 import re
 import runpy
@@ -15,7 +16,16 @@ PAGES = [REPO / "README.md", REPO / "BENCHMARKS.md", *sorted(DOCS.rglob("*.md"))
 # Where the services read their environment: Django's settings, the apps, gunicorn's config.
 CONFIGURED = [*sorted((REPO / "thinkproject").rglob("*.py")), *sorted((REPO / "api_app").rglob("*.py")),
               *sorted((REPO / "thinker_app").rglob("*.py")), REPO / "gunicorn.conf.py"]  # fmt: skip
-ENV_READERS = {"env_str", "env_bool", "env_int", "env_float", "env_list", "os.environ.get", "os.getenv", "os.environ.setdefault"}
+ENV_READERS = {
+    "env_str",
+    "env_bool",
+    "env_int",
+    "env_float",
+    "env_list",
+    "os.environ.get",
+    "os.getenv",
+    "os.environ.setdefault",
+}
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
 
 
@@ -39,7 +49,11 @@ def test_every_variable_the_services_read_is_in_the_configuration_reference():
 
 def test_every_variable_in_tracing_env_is_in_the_configuration_reference():
     reference = (DOCS / "configuration.md").read_text()
-    names = [line.split("=", 1)[0] for line in (REPO / "tracing.env").read_text().splitlines() if "=" in line and not line.startswith("#")]
+    names = [
+        line.split("=", 1)[0]
+        for line in (REPO / "tracing.env").read_text().splitlines()
+        if "=" in line and not line.startswith("#")
+    ]
     assert names and [name for name in names if f"`{name}`" not in reference] == []
 
 
@@ -73,11 +87,22 @@ def test_the_workshops_code_is_the_codes_own_lines(page):
     linked = [(page.parent / target).resolve() for target in LINK.findall(text) if target.endswith(".py")]
     assert snippets and linked
     for snippet in snippets:
-        assert any(snippet in path.read_text() for path in linked), f"not found in {[p.name for p in linked]}:\n{snippet}"
+        assert any(snippet in path.read_text() for path in linked), (
+            f"not found in {[p.name for p in linked]}:\n{snippet}"
+        )
 
 
 def test_every_picture_make_screenshots_takes_is_on_a_page_and_every_picture_is_taken():
-    pictures = {f"{picture.name}.png" for step in runpy.run_path(str(REPO / "scripts/screenshots.py"))["PICTURES"].values() for picture in step}
-    shown = {Path(target).name for page in PAGES for target in LINK.findall(page.read_text()) if target.endswith(".png") and "images/" in target}
+    pictures = {
+        f"{picture.name}.png"
+        for step in runpy.run_path(str(REPO / "scripts/screenshots.py"))["PICTURES"].values()
+        for picture in step
+    }
+    shown = {
+        Path(target).name
+        for page in PAGES
+        for target in LINK.findall(page.read_text())
+        if target.endswith(".png") and "images/" in target
+    }
     assert pictures == {path.name for path in (DOCS / "images").glob("*.png")}
     assert pictures <= shown

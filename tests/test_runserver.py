@@ -1,4 +1,5 @@
 """thinkproject's runserver shadows Django's and staticfiles', and keeps the options of the one it wraps."""
+
 from django.contrib.staticfiles.management.commands.runserver import Command as StaticfilesRunserver
 from django.core.management import get_commands, load_command_class
 

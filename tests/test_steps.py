@@ -38,6 +38,8 @@ def test_a_step_outside_one_to_five_is_refused_naming_the_valid_ones(value):
 ])  # fmt: skip
 def test_a_service_refuses_to_start_on_a_bad_step(variable, value, message):
     env = clean_env(DJANGO_SECRET_KEY="x", DJANGO_SETTINGS_MODULE="thinkproject.settings.thinker", **{variable: value})
-    result = subprocess.run([sys.executable, "manage.py", "check"], env=env, cwd=REPO, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, cwd=REPO, capture_output=True, text=True, check=False
+    )
     assert result.returncode != 0
     assert message in result.stderr

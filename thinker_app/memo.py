@@ -3,6 +3,7 @@
 A dead Redis must not fail a request: reads miss, writes are dropped, and the process logs one
 warning per REDIS_WARNING_INTERVAL_SECONDS instead of one per request.
 """
+
 import logging
 import secrets
 import threading
@@ -11,9 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache as default_cache
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
+
+# django-redis's RedisCache (its raw client, make_key, decode); django-stubs knows only BaseCache.
+cache: Any = default_cache
 
 logger = logging.getLogger(__name__)
 

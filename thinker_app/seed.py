@@ -9,8 +9,7 @@ SEED_THOUGHTS = [
         "religion",
     ),
     (
-        "For a successful technology, reality must take precedence over public relations, "
-        "for Nature cannot be fooled.",
+        "For a successful technology, reality must take precedence over public relations, for Nature cannot be fooled.",
         "Richard Feynman",
         "technology",
     ),

@@ -1,4 +1,5 @@
 import unicodedata
+from typing import Any
 
 from rest_framework import serializers
 
@@ -17,7 +18,7 @@ def reject_control_characters(value: str) -> None:
 class SubjectField(serializers.CharField):
     """A subject as both services accept it: 1 to 32 printable characters, surrounding spaces trimmed."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=SUBJECT_MAX_LENGTH, validators=[reject_control_characters], **kwargs)
 
 

@@ -82,7 +82,9 @@ def think_with_memo_outcome(*, subject: str) -> Thinking:
         finally:
             if claim is not None:
                 claim.release()
-        logger.info("Thought about %r (%s); memoized for %d s", subject, data["author"], settings.THINK_CACHE_TTL_SECONDS)
+        logger.info(
+            "Thought about %r (%s); memoized for %d s", subject, data["author"], settings.THINK_CACHE_TTL_SECONDS
+        )
         return Thinking(data, "miss")
 
 

@@ -1,4 +1,5 @@
 """Invalidate the memo whenever a thought changes, whoever writes it (admin, shell, API)."""
+
 from typing import Any
 
 from django.db import transaction

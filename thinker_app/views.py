@@ -18,13 +18,19 @@ class ThinkView(APIView):
         parameters=[
             ThinkerQuerySerializer,
             OpenApiParameter(
-                MEMO_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200], enum=list(get_args(MemoOutcome)),
+                MEMO_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=[200],
+                enum=list(get_args(MemoOutcome)),
                 description="Whether the Redis memo served the thought; off before the memo (STEP 1 to 4).",
             ),
         ],
         responses={
             200: ThoughtSerializer,
-            400: OpenApiResponse(ValidationErrorSerializer, description="Missing, blank, too long or repeated subject."),
+            400: OpenApiResponse(
+                ValidationErrorSerializer, description="Missing, blank, too long or repeated subject."
+            ),
             500: OpenApiResponse(ErrorSerializer, description="Thinking failed (see THINK_FAIL_SUBJECTS)."),
             503: OpenApiResponse(ErrorSerializer, description="The database is unreachable."),
         },

@@ -1,4 +1,5 @@
 """One JSON error shape for both services: {"error": <code>, "detail": <sentence>, "fields": {...}?}."""
+
 import logging
 from typing import Any
 
@@ -24,7 +25,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ValidationErrorSerializer(ErrorSerializer):
-    fields = serializers.DictField(help_text="DRF's field errors: field name (and list index) to messages.")
+    # The body's key is `fields`; DRF's metaclass takes declared fields out of the class, so Serializer.fields stays.
+    fields = serializers.DictField(help_text="DRF's field errors: field name (and list index) to messages.")  # type: ignore[assignment]
 
 
 def _first_message(errors: Any, path: str = "") -> str:

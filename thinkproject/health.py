@@ -1,7 +1,9 @@
 """Liveness and readiness endpoints for both services (their traces are dropped: thinkproject/tracing.py)."""
-from collections.abc import Callable
 
-from django.core.cache import cache
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache as default_cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
@@ -17,6 +19,7 @@ def check_database() -> None:
 
 
 def check_redis() -> None:
+    cache: Any = default_cache  # django-redis's RedisCache; django-stubs knows only BaseCache
     cache.client.get_client(write=False).ping()
 
 
@@ -35,7 +38,9 @@ def readiness(checks: dict[str, Check]) -> JsonResponse:
         except Exception as error:  # noqa: BLE001  (any failure means "not ready"; it is reported, not raised)
             results[name] = f"{type(error).__name__}: {error}"
     ready = all(result == "ok" for result in results.values())
-    return JsonResponse({"status": "ready" if ready else "unavailable", "checks": results}, status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ready" if ready else "unavailable", "checks": results}, status=200 if ready else 503
+    )
 
 
 def readyz(request: HttpRequest) -> JsonResponse:

@@ -1,4 +1,5 @@
 """Logging helpers: log lines carry dd.* trace ids when ddtrace runs, and never break when it does not."""
+
 import logging
 
 DATADOG_FIELDS = {

@@ -3,6 +3,7 @@
 Both services read STEP once, at start-up, through the settings (`settings.STEP`); the code asks the
 step, never the number: `settings.STEP.memo`, `settings.STEP.propagation`.
 """
+
 from dataclasses import dataclass
 from typing import Literal
 

@@ -1,4 +1,5 @@
 """The project's one place for tracing code: what ddtrace-run and tracing.env cannot say."""
+
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -87,7 +88,7 @@ def view_without_span(view_class: type[View], **initkwargs: Any) -> Callable[...
         if isinstance(method, BaseObjectProxy):
             setattr(view_class, name, method.__wrapped__)
     proxy = CallableObjectProxy(plain)
-    proxy.csrf_exempt = getattr(view, "csrf_exempt", False)
+    proxy.csrf_exempt = getattr(view, "csrf_exempt", False)  # type: ignore[attr-defined]  # a wrapt proxy takes attributes
     return proxy
 
 
@@ -122,7 +123,9 @@ def continue_trace_from_headers(app: WSGIApp) -> WSGIApp:
     """
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")}
+        headers = {
+            key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")
+        }
         tracer.context_provider.activate(HTTPPropagator.extract(headers))
         try:
             return app(environ, start_response)

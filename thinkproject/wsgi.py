@@ -1,6 +1,9 @@
 """WSGI entry point for gunicorn and runserver; the service comes from DJANGO_SETTINGS_MODULE."""
+
 import os
+from collections.abc import Callable
 from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
@@ -9,7 +12,7 @@ from thinkproject.tracing import continue_trace_from_headers
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thinkproject.settings.api")
 
-application = get_wsgi_application()
+application: Callable[..., Any] = get_wsgi_application()
 # Django imports the URLconf (the views, DRF, drf-spectacular: about 370 modules) on the first request
 # it resolves; importing it here moves that cost from a user's request to each gunicorn worker's boot.
 import_module(settings.ROOT_URLCONF)

@@ -10,6 +10,7 @@ With DJANGO_FLOOR_REQUEST_SPANS=hand-made (and ddtrace's Django integration off:
 each request span is bench/tracer_floor/request_span.py's instead of the integration's, the rest unchanged, so
 the bench can tell what the integration's request span costs.
 """
+
 import os
 import secrets
 import sys
@@ -26,8 +27,14 @@ from django.urls import path
 from wrapt import CallableObjectProxy
 
 settings.configure(
-    DEBUG=False, ALLOWED_HOSTS=["*"], SECRET_KEY=secrets.token_urlsafe(), ROOT_URLCONF=__name__,
-    INSTALLED_APPS=[], MIDDLEWARE=[], DATABASES={}, USE_TZ=True,
+    DEBUG=False,
+    ALLOWED_HOSTS=["*"],
+    SECRET_KEY=secrets.token_urlsafe(),
+    ROOT_URLCONF=__name__,
+    INSTALLED_APPS=[],
+    MIDDLEWARE=[],
+    DATABASES={},
+    USE_TZ=True,
 )
 django.setup()
 

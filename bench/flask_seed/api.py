@@ -3,6 +3,7 @@
 As in the seed, `requests.get` opens a new connection per call and the thinker's answer passes
 through unread; ddtrace-run's requests integration carries the trace. See thinker.py.
 """
+
 import os
 
 import requests
@@ -15,7 +16,10 @@ THINKER_URL = os.environ["THINKER_URL"]
 
 @app.route("/think/")
 def think_handler():
-    thoughts = requests.get(THINKER_URL + "/", params={
-        "subject": flask_request.args.getlist("subject", str),
-    }).content
+    thoughts = requests.get(
+        THINKER_URL + "/",
+        params={
+            "subject": flask_request.args.getlist("subject", str),
+        },
+    ).content
     return Response(thoughts, mimetype="application/json")

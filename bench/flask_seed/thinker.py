@@ -6,6 +6,7 @@ sqlite3, redis and requests (the seed's `TraceMiddleware` and `tracer.configure(
 from ddtrace), the fix for unknown subjects is in, and the database and Redis come from the environment.
 `python thinker.py` creates and fills the database once, before gunicorn starts its workers.
 """
+
 import os
 from time import sleep
 

@@ -4,6 +4,7 @@
 to show what the transport alone costs a cache hit (gunicorn's HTTP on both sides, requests with
 keep-alive, one Redis GET): what is left of the seed's CPU per hit for a framework and tracing.
 """
+
 import json
 import os
 from collections.abc import Callable, Iterable

@@ -5,6 +5,7 @@ the method, route and status tags, the caller's trace continued where the servic
 bench/tracer_floor and by bench/django_floor with ddtrace's Django integration switched off, so the bench
 can show what that integration's request span costs beyond this one.
 """
+
 from collections.abc import Callable, Iterable
 from typing import Any
 

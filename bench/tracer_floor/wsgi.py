@@ -6,6 +6,7 @@ each request span comes from request_span.py, and ddtrace's own requests and red
 HTTP hop and the Redis GET, as they do in ours. Traced, a hit is API request, HTTP hop, thinker request,
 `think`, Redis GET. Like bench/floor, it answers hits only.
 """
+
 import os
 from collections.abc import Callable, Iterable
 from typing import Any

@@ -1,4 +1,5 @@
 """Methods, HEAD, OPTIONS, content negotiation and odd query strings, as DRF and Django conventions say."""
+
 import pytest
 
 from tests.stubs import json_reply

@@ -1,4 +1,5 @@
 """The trace page: reads the test agent's HTTP API (a stub serving spans here), staff only unless TRACE_PAGES_OPEN."""
+
 import pytest
 
 from api_app.traces import trace_get
@@ -44,7 +45,10 @@ def trace_store(settings):
 def test_a_trace_is_one_tree_across_services_on_one_time_axis():
     trace = trace_get(trace_id=TRACE_ID)
     assert [(row.span["name"], row.depth) for row in trace.rows] == [
-        ("django.request", 0), ("requests.request", 1), ("django.request", 2), ("think", 3),
+        ("django.request", 0),
+        ("requests.request", 1),
+        ("django.request", 2),
+        ("think", 3),
     ]
     assert [round(row.offset_pct) for row in trace.rows] == [0, 5, 10, 20]
     assert [round(row.width_pct) for row in trace.rows] == [100, 90, 80, 60]

@@ -199,7 +199,9 @@ def test_the_index_negotiates_by_accept_only_and_ignores_a_format_parameter(clie
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("open_pages", "staff", "hint"), [(False, False, True), (False, True, False), (True, False, False)])
+@pytest.mark.parametrize(
+    ("open_pages", "staff", "hint"), [(False, False, True), (False, True, False), (True, False, False)]
+)
 def test_the_demo_page_says_when_trace_links_need_a_login(client, admin_client, settings, open_pages, staff, hint):
     settings.TRACE_PAGES_OPEN = open_pages
     html = (admin_client if staff else client).get("/", HTTP_ACCEPT=BROWSER_ACCEPT).content.decode()

@@ -2,6 +2,7 @@
 
 Nothing here is needed where a registry answers: a present or pullable image is used as it is.
 """
+
 import hashlib
 import json
 import os
@@ -53,7 +54,9 @@ def docker_engine(log_dir: Path) -> Iterator[bool]:
         return
     dockerd = shutil.which("dockerd")
     assert dockerd, "no Docker engine answers and dockerd is missing: apt-get install docker.io (.ci/run does)"
-    process = Process("dockerd", [dockerd, "--iptables=false", "--bridge=none"], dict(os.environ), log_dir / "dockerd.log")
+    process = Process(
+        "dockerd", [dockerd, "--iptables=false", "--bridge=none"], dict(os.environ), log_dir / "dockerd.log"
+    )
     process.start()
 
     def answers() -> bool:
@@ -106,7 +109,10 @@ def ensure_base_image(log_dir: Path, mirror: str = "http://deb.debian.org/debian
         with open(log_dir / "debootstrap.log", "w") as log:
             subprocess.run(
                 [debootstrap, "--variant=minbase", "--include=ca-certificates", "bookworm", str(rootfs), mirror],
-                stdout=log, stderr=subprocess.STDOUT, check=True, timeout=600,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=True,
+                timeout=600,
             )
         for certificate in HOST_CA_CERTIFICATES.glob("*.crt"):
             shutil.copy(certificate, rootfs / "usr/local/share/ca-certificates" / certificate.name)
@@ -147,5 +153,7 @@ def ensure_image(image: str, log_dir: Path) -> str:
         timeout=900, check=False,
     )  # fmt: skip
     (log_dir / f"standin-{folder.name}.log").write_text(result.stdout + result.stderr)
-    assert result.returncode == 0, f"building the stand-in for {image} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+    assert result.returncode == 0, (
+        f"building the stand-in for {image} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+    )
     return "built"

@@ -1,4 +1,5 @@
 """deploy/kubernetes as files: its kustomizations, their manifests, the objects in them."""
+
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,11 @@ def objects(kind: str | None = None) -> list[dict[str, Any]]:
 
 
 def workload(name: str) -> dict[str, Any]:
-    (found,) = [doc for doc in objects() if doc["kind"] in ("Deployment", "StatefulSet", "Job") and doc["metadata"]["name"] == name]
+    (found,) = [
+        doc
+        for doc in objects()
+        if doc["kind"] in ("Deployment", "StatefulSet", "Job") and doc["metadata"]["name"] == name
+    ]
     return found
 
 
@@ -40,7 +45,9 @@ def pod_spec(name: str) -> dict[str, Any]:
 
 
 def env_file(path: Path) -> dict[str, str]:
-    return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line and not line.startswith("#"))
+    return dict(
+        line.split("=", 1) for line in path.read_text().splitlines() if "=" in line and not line.startswith("#")
+    )
 
 
 def env_names(container: dict[str, Any]) -> set[str]:

@@ -1,4 +1,5 @@
 """docker-compose.yml and the Dockerfile, checked without a Docker engine (none runs on CI machines)."""
+
 import json
 import re
 import runpy
@@ -143,7 +144,10 @@ def test_check_deploy_has_no_warnings_with_the_compose_environment(service, http
     env = {**service_environment(compose_config()["services"][service]), "DJANGO_HTTPS": https, "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, cwd=REPO, capture_output=True, text=True,
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -154,7 +158,10 @@ def test_the_seeds_step_reaches_both_services(shell_step, step):
     """`STEP=2 docker-compose up`, as the seed starts each step; without STEP, step 5 (everything on)."""
     env = EXAMPLE_ENV if shell_step is None else {**EXAMPLE_ENV, "STEP": shell_step}
     services = compose_config(env)["services"]
-    assert {name: service_environment(services[name])["STEP"] for name in APP_SERVICES} == {"api": step, "thinker": step}
+    assert {name: service_environment(services[name])["STEP"] for name in APP_SERVICES} == {
+        "api": step,
+        "thinker": step,
+    }
 
 
 def test_the_load_profile_runs_make_loads_locust_at_the_api_once_it_is_healthy():

@@ -4,6 +4,7 @@ The project's image is built from its Dockerfile, the stack runs from its compos
 (tests/deploy/compose.engine.yml lists every difference), and each check below is made against the
 running containers. Base images that no registry can give are stand-ins (tests/deploy/standins/).
 """
+
 import json
 import os
 import re
@@ -22,7 +23,7 @@ import redis
 import requests
 import yaml
 
-from harness.processes import TraceAgent, free_port, wait_until
+from harness.processes import TraceStore, free_port, wait_until
 from harness.spans import SERVICES, by_name, database_spans, dump, joined, thinker_requests
 from tests.compose import EXAMPLE_ENV, REPO, compose
 from tests.deploy.engine import docker, docker_engine, ensure_image
@@ -131,8 +132,12 @@ def base_images(compose_file: Path) -> list[str]:
     """Every image the stack starts from: the FROM of each Dockerfile it builds, then the pulled ones."""
     services = [s for s in yaml.safe_load(compose_file.read_text())["services"].values() if not s.get("profiles")]
     pulled = sorted({s["image"] for s in services if "build" not in s})
-    dockerfiles = {Path(s["build"]["context"]) / s["build"].get("dockerfile", "Dockerfile") for s in services if "build" in s}
-    froms = sorted({line.split()[1] for path in dockerfiles for line in path.read_text().splitlines() if line.startswith("FROM ")})
+    dockerfiles = {
+        Path(s["build"]["context"]) / s["build"].get("dockerfile", "Dockerfile") for s in services if "build" in s
+    }
+    froms = sorted(
+        {line.split()[1] for path in dockerfiles for line in path.read_text().splitlines() if line.startswith("FROM ")}
+    )
     return froms + pulled
 
 
@@ -161,7 +166,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineStack]:
         engine.started_at = time.time()
         try:
             engine.compose("up", "-d", timeout=600)
-            wait_until(lambda: engine.health("api") == "healthy", timeout=120, what="the api to be healthy", interval=0.5)
+            wait_until(
+                lambda: engine.health("api") == "healthy", timeout=120, what="the api to be healthy", interval=0.5
+            )
             report.append(f"stack up and healthy in {time.time() - engine.started_at:.0f} s")
             print("\n" + "\n".join(f"  compose-test: {line}" for line in report))
             yield engine
@@ -177,7 +184,9 @@ def _listening(port: int) -> bool:
 
 def test_services_become_healthy_in_the_order_the_file_declares(stack):
     at = stack.first_events()
-    healthy = {service: at.get((service, "health_status: healthy")) for service in ("db", "redis", "agent", "thinker", "api")}
+    healthy = {
+        service: at.get((service, "health_status: healthy")) for service in ("db", "redis", "agent", "thinker", "api")
+    }
     assert all(healthy.values()), f"never healthy: {[s for s, t in healthy.items() if not t]}"
     assert healthy["db"] < at[("migrate", "start")], "migrate started before the database was healthy"
     assert at[("migrate", "die")] < at[("thinker", "start")] < healthy["thinker"] < at[("api", "start")]
@@ -258,7 +267,7 @@ def test_a_blank_subject_is_a_json_400_and_the_thinker_answers_on_5001(stack):
 
 def test_a_miss_and_a_hit_are_each_one_trace_across_both_services_in_the_agent_container(stack):
     redis.Redis(port=56379).flushdb()
-    agent = TraceAgent(url=AGENT, web_ui_url="http://127.0.0.1:8080")
+    agent = TraceStore(AGENT)
     miss = requests.get(f"{API}/think/", params={"subject": "music"}, timeout=10)
     hit = requests.get(f"{API}/think/", params={"subject": "music"}, timeout=10)
     assert (miss.headers["X-Think-Memo"], hit.headers["X-Think-Memo"]) == ("miss", "hit")
@@ -274,7 +283,9 @@ def test_a_miss_and_a_hit_are_each_one_trace_across_both_services_in_the_agent_c
         assert by_name(spans, "redis.command"), dump(spans)
         assert {span["meta"].get("env") for span in spans} == {"docker"}
     miss_spans = agent.spans(miss.headers["X-Trace-Id"])
-    assert any("thinker_app_thought" in span["resource"] for span in by_name(miss_spans, "postgres.query")), dump(miss_spans)
+    assert any("thinker_app_thought" in span["resource"] for span in by_name(miss_spans, "postgres.query")), dump(
+        miss_spans
+    )
     assert database_spans(agent.spans(hit.headers["X-Trace-Id"])) == []
 
 
@@ -318,7 +329,7 @@ def test_the_app_containers_run_as_uid_10001_with_a_read_only_view_of_the_code(s
         assert write.returncode != 0 and "Permission denied" in write.stderr, (path, write.stderr)
 
 
-def test_restarting_the_thinker_gives_502s_that_recover_without_touching_the_api(stack):
+def test_restarting_the_thinker_gives_502s_that_recover_without_touching_the_api(stack: EngineStack) -> None:
     api_before = stack.inspect("api")["State"]
     statuses: list[int] = []
     done = threading.Event()
@@ -334,7 +345,12 @@ def test_restarting_the_thinker_gives_502s_that_recover_without_touching_the_api
     poller.start()
     try:
         stack.compose("restart", "thinker", timeout=120)
-        wait_until(lambda: stack.health("thinker") == "healthy", timeout=120, what="the thinker to be healthy again", interval=0.5)
+        wait_until(
+            lambda: stack.health("thinker") == "healthy",
+            timeout=120,
+            what="the thinker to be healthy again",
+            interval=0.5,
+        )
     finally:
         done.set()
         poller.join(timeout=30)
@@ -343,7 +359,9 @@ def test_restarting_the_thinker_gives_502s_that_recover_without_touching_the_api
     assert set(statuses) == {200, 502}, sorted(set(statuses))
     assert statuses[-1] == 200
     api_after = stack.inspect("api")["State"]
-    assert (api_after["StartedAt"], api_after["Pid"]) == (api_before["StartedAt"], api_before["Pid"]), "the API was restarted"
+    assert (api_after["StartedAt"], api_after["Pid"]) == (api_before["StartedAt"], api_before["Pid"]), (
+        "the API was restarted"
+    )
     api_logs = docker("logs", "--since", f"{since:.3f}", stack.container("api"))
     logs = api_logs.stdout + api_logs.stderr
     assert "Thinker at http://thinker:5001/ unreachable" in logs, logs[-2000:]
@@ -375,7 +393,11 @@ def test_the_images_run_as_the_kubernetes_manifests_run_them(stack, name):
             "DD_AGENT_HOST": "127.0.0.1",  # the node's agent: here, the compose stack's
             **{f"DD_{tag.upper()}": spec_labels(name)[f"tags.datadoghq.com/{tag}"] for tag in ("env", "service", "version")},
         }  # fmt: skip
-        flags += ["--add-host", "thinker:127.0.0.1", *(arg for key, value in env.items() for arg in ("-e", f"{key}={value}"))]
+        flags += [
+            "--add-host",
+            "thinker:127.0.0.1",
+            *(arg for key, value in env.items() for arg in ("-e", f"{key}={value}")),
+        ]
     started = docker("run", "-d", "--network", "host", *flags, image, *command).stdout.strip()
     try:
         wait_until(lambda: _answers(f"http://127.0.0.1:{port}{ready}", started), timeout=60, what=f"{name} to be ready")
@@ -423,6 +445,7 @@ def test_a_change_to_a_py_file_rebuilds_without_reinstalling_the_requirements(st
     build = docker("build", "--network", "host", "-t", probe, str(context), timeout=600,
                    env={**compose_env(), "DOCKER_BUILDKIT": "0"})  # fmt: skip
     try:
+
         def layers(image: str) -> dict[str, str]:
             rows = docker("history", "--no-trunc", "--format", "{{.CreatedBy}}\t{{.ID}}", image).stdout.splitlines()
             return {created_by: image_id for created_by, _, image_id in (row.rpartition("\t") for row in rows)}

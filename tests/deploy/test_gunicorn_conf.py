@@ -1,4 +1,5 @@
 """gunicorn.conf.py, as gunicorn loads it."""
+
 import gc
 import json
 import runpy
@@ -31,7 +32,10 @@ def test_gunicorns_own_errors_are_written_as_json():
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 500 Internal Server Error\r\n")
     assert b"Content-Type: application/json" in head and f"Content-Length: {len(body)}".encode() in head
-    assert json.loads(body) == {"error": "server_error", "detail": "The server failed to answer; the error is in the logs."}
+    assert json.loads(body) == {
+        "error": "server_error",
+        "detail": "The server failed to answer; the error is in the logs.",
+    }
 
 
 def test_gunicorn_workers_sets_the_thinkers_process_count_too(monkeypatch):

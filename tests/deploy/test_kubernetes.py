@@ -1,5 +1,6 @@
 """deploy/kubernetes, checked without a cluster: against the Kubernetes API's schemas, and against the code
 (the variables it reads, its URLs, gunicorn's port, the Dockerfile's user, compose's test agent)."""
+
 import re
 import runpy
 import subprocess
@@ -79,7 +80,9 @@ def test_the_secrets_stay_out_of_the_repo():
 
 def test_make_writes_a_secrets_file_whose_database_url_has_the_postgres_password(tmp_path):
     (tmp_path / "deploy" / "kubernetes" / "base").mkdir(parents=True)
-    (tmp_path / "deploy" / "kubernetes" / "base" / "secrets.env.example").write_text((BASE / "secrets.env.example").read_text())
+    (tmp_path / "deploy" / "kubernetes" / "base" / "secrets.env.example").write_text(
+        (BASE / "secrets.env.example").read_text()
+    )
     made = subprocess.run(["make", "-s", "-f", str(REPO / "Makefile"), "deploy/kubernetes/base/secrets.env"],
                           cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
     assert made.returncode == 0, made.stderr
@@ -119,7 +122,9 @@ def test_unified_service_tagging_comes_from_the_pods_labels(name):
     assert workload(name)["metadata"]["labels"]["tags.datadoghq.com/service"] == labels["tags.datadoghq.com/service"]
     for tag in ("env", "service", "version"):
         assert f"tags.datadoghq.com/{tag}" in labels
-        assert env_value(container, f"DD_{tag.upper()}") == {"fieldRef": {"fieldPath": f"metadata.labels['tags.datadoghq.com/{tag}']"}}
+        assert env_value(container, f"DD_{tag.upper()}") == {
+            "fieldRef": {"fieldPath": f"metadata.labels['tags.datadoghq.com/{tag}']"}
+        }
 
 
 @pytest.mark.parametrize("name", APPS)
@@ -128,7 +133,11 @@ def test_the_probes_are_paths_the_service_serves(name):
     assert env_value(container, "DJANGO_SETTINGS_MODULE") == APPS[name]
     urlconf = f"thinkproject.urls.{name}"
     probes = {kind: container[f"{kind}Probe"]["httpGet"] for kind in ("startup", "liveness", "readiness")}
-    assert {kind: probe["path"] for kind, probe in probes.items()} == {"startup": "/healthz", "liveness": "/healthz", "readiness": "/readyz"}
+    assert {kind: probe["path"] for kind, probe in probes.items()} == {
+        "startup": "/healthz",
+        "liveness": "/healthz",
+        "readiness": "/readyz",
+    }
     for probe in probes.values():
         assert resolve(probe["path"], urlconf=urlconf)
         # The kubelet would send the pod's IP as Host, which ALLOWED_HOSTS refuses.
@@ -158,7 +167,11 @@ def test_the_pods_run_as_the_dockerfiles_user_and_group():
     (group,) = re.findall(r"groupadd --gid (\d+)", dockerfile)
     for name in (*APPS, "migrate"):
         security = pod_spec(name)["securityContext"]
-        assert (security["runAsUser"], security["runAsGroup"], security["runAsNonRoot"]) == (int(user), int(group), True)
+        assert (security["runAsUser"], security["runAsGroup"], security["runAsNonRoot"]) == (
+            int(user),
+            int(group),
+            True,
+        )
 
 
 @pytest.mark.parametrize("name", [*APPS, "migrate", "postgres", "redis", "test-agent"])
@@ -179,9 +192,15 @@ def test_the_thinker_is_reachable_only_from_the_api_inside_the_cluster():
     thinker_services = [s for s in objects("Service") if s["spec"]["selector"] == {"app.kubernetes.io/name": "thinker"}]
     assert thinker_services and all(s["spec"].get("type", "ClusterIP") == "ClusterIP" for s in thinker_services)
     assert not any("externalIPs" in s["spec"] or "nodePort" in str(s) for s in thinker_services)
-    (policy,) = [p for p in objects("NetworkPolicy") if p["spec"]["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "thinker"}]
+    (policy,) = [
+        p
+        for p in objects("NetworkPolicy")
+        if p["spec"]["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "thinker"}
+    ]
     assert policy["spec"]["policyTypes"] == ["Ingress"]
-    assert policy["spec"]["ingress"] == [{"from": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "api"}}}], "ports": [{"port": 5001}]}]
+    assert policy["spec"]["ingress"] == [
+        {"from": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "api"}}}], "ports": [{"port": 5001}]}
+    ]
     api_labels = workload("api")["spec"]["template"]["metadata"]["labels"]
     assert api_labels["app.kubernetes.io/name"] == "api"
 

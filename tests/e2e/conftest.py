@@ -1,4 +1,5 @@
 """The whole system as real processes: ddtrace-run gunicorn for both services, a test agent, redis-server."""
+
 from collections.abc import Iterator
 from pathlib import Path
 

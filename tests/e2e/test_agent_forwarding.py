@@ -1,5 +1,6 @@
 """With a Datadog key, the compose test agent forwards to the real agent and keeps its local view.
 A second test agent stands in for the real one here: it speaks the same trace-intake API."""
+
 from collections.abc import Iterator
 
 import pytest

@@ -1,4 +1,5 @@
 """In headless Chromium against real processes: edit thoughts in the admin, read traces on the trace page."""
+
 import secrets
 from collections.abc import Iterator
 
@@ -56,7 +57,10 @@ def test_an_edit_in_the_admin_shows_on_the_next_think(page, browser_stack):
     assert "was changed successfully" in page.inner_text(".messagelist")
 
     answer = think(browser_stack, "war").json()
-    assert (answer["author"], answer["quote"]) == ("Carl von Clausewitz", "War is the continuation of politics by other means.")
+    assert (answer["author"], answer["quote"]) == (
+        "Carl von Clausewitz",
+        "War is the continuation of politics by other means.",
+    )
 
 
 def test_deleting_a_thought_in_the_admin_falls_back_to_the_default(page, browser_stack):
@@ -88,7 +92,9 @@ def test_the_trace_page_draws_both_services_under_one_root(page, browser_stack, 
     assert drawn[0]["depth"] == "0" and drawn[0]["service"] == "thinker-api"
     assert all(row["depth"] != "0" for row in drawn[1:]), "one root"
     hop = next(row for row in drawn if row["name"] == "requests.request")
-    thinker_root = next(row for row in drawn if row["service"] == "thinker-microservice" and row["name"] == "django.request")
+    thinker_root = next(
+        row for row in drawn if row["service"] == "thinker-microservice" and row["name"] == "django.request"
+    )
     assert thinker_root["parent"] == hop["span"]
     assert page.inner_text("#trace-cache") in ("cache miss", "cache hit")
 
@@ -143,12 +149,14 @@ def click_subject(page: Page, subject: str) -> dict[str, str]:
     return {
         "text": newest.inner_text(),
         "memo": newest.locator(".badge").inner_text(),
-        "trace_url": newest.locator("a.trace").get_attribute("href"),
+        "trace_url": newest.locator("a.trace").get_attribute("href") or "",
         "trace_id": newest.locator(".mono").inner_text().removeprefix("trace "),
     }
 
 
-def test_on_the_quick_starts_servers_click_a_subject_see_the_thought_and_follow_it_to_its_trace(visitor, dev_stack, trace_agent):
+def test_on_the_quick_starts_servers_click_a_subject_see_the_thought_and_follow_it_to_its_trace(
+    visitor, dev_stack, trace_agent
+):
     visitor.goto(f"{dev_stack.api_url}/")
     assert "5 of 5: the Redis memo" in visitor.inner_text(".step")
     assert not visitor.is_visible("#login-hint")  # make run's servers open the trace pages

@@ -1,5 +1,6 @@
 """docker-compose.yml's topology without containers: each app service's own command and environment,
 run as local processes (service host names mapped to loopback), on the real PostgreSQL and Redis."""
+
 import os
 import secrets
 import subprocess
@@ -10,11 +11,18 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
-from tests.compose import EXAMPLE_ENV, compose_config, service_environment
 from harness.processes import (
-    BIN, POSTGRES_SERVER, REPO, Process, create_postgres_database, free_port, http_ok, own_redis_database,
+    BIN,
+    POSTGRES_SERVER,
+    REPO,
+    Process,
+    create_postgres_database,
+    free_port,
+    http_ok,
+    own_redis_database,
 )
 from harness.spans import by_name, joined, thinker_requests
+from tests.compose import EXAMPLE_ENV, compose_config, service_environment
 
 
 @pytest.fixture(scope="module")
@@ -62,17 +70,25 @@ def topology(e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[dict[str, 
     started = []
     try:
         for name in ("thinker", "api"):  # depends_on order
-            process = Process(f"compose-{name}", services[name]["command"], environment(name), e2e_logs / f"compose-{name}.log")
+            process = Process(
+                f"compose-{name}", services[name]["command"], environment(name), e2e_logs / f"compose-{name}.log"
+            )
             started.append(process.start())
             process.wait_ready(http_ok(f"http://{local[name]}/readyz"))
-        yield {"api_url": f"http://{local['api']}", "thinker_url": f"http://{local['thinker']}",
-               "database_url": database_url, "redis_url": redis_db}
+        yield {
+            "api_url": f"http://{local['api']}",
+            "thinker_url": f"http://{local['thinker']}",
+            "database_url": database_url,
+            "redis_url": redis_db,
+        }
     finally:
         for process in reversed(started):
             process.stop()
 
 
-@pytest.mark.parametrize(("subject", "author"), [("war", "Agatha Christie"), ("mankind", "Oscar Wilde"), ("art", "The Machine")])
+@pytest.mark.parametrize(
+    ("subject", "author"), [("war", "Agatha Christie"), ("mankind", "Oscar Wilde"), ("art", "The Machine")]
+)
 def test_the_compose_stack_answers_the_seeds_curls(topology, subject, author):
     response = requests.get(f"{topology['api_url']}/think/", params={"subject": subject}, timeout=10)
     assert response.status_code == 200
@@ -95,7 +111,9 @@ def test_the_one_shot_migration_created_the_admin_user_from_the_environment(topo
     import psycopg
 
     with psycopg.connect(topology["database_url"]) as conn:
-        row = conn.execute("SELECT is_superuser FROM auth_user WHERE username = %s", [EXAMPLE_ENV["DJANGO_SUPERUSER_USERNAME"]]).fetchone()
+        row = conn.execute(
+            "SELECT is_superuser FROM auth_user WHERE username = %s", [EXAMPLE_ENV["DJANGO_SUPERUSER_USERNAME"]]
+        ).fetchone()
     assert row == (True,)
 
 

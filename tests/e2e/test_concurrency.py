@@ -1,4 +1,5 @@
 """Many requests at once: a stampede thinks once, slow misses never starve hits, and Redis keys expire."""
+
 import secrets
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -35,8 +36,8 @@ def test_two_thinker_processes_share_the_single_flight(stack, e2e_logs):
         with ThreadPoolExecutor(max_workers=50) as pool:
             answers = list(pool.map(lambda url: requests.get(f"{url}/?subject=technology", timeout=15), urls))
         assert {answer.status_code for answer in answers} == {200}
-        thoughts = stack.thinker.log()[logs_before[0]:].count("Thought about 'technology'") + second.log()[
-            logs_before[1]:
+        thoughts = stack.thinker.log()[logs_before[0] :].count("Thought about 'technology'") + second.log()[
+            logs_before[1] :
         ].count("Thought about 'technology'")
         assert thoughts == 1
     finally:
@@ -76,7 +77,9 @@ def test_a_late_answer_after_a_504_is_discarded_and_its_thought_is_memoized(slow
     # The thinker finishes on its own and memoizes; the API, which stopped waiting, is unharmed.
     later = wait_until(
         lambda: (lambda r: r if r.status_code == 200 else None)(think(slow_stack, subject)),
-        timeout=15, what="the late thought to be memoized", interval=0.5,
+        timeout=15,
+        what="the late thought to be memoized",
+        interval=0.5,
     )
     assert later.json()["subject"] == subject
 

@@ -1,10 +1,11 @@
 """Errors in the trace: a failing or slow thinker shows in both services' spans and answers 502/504 JSON."""
+
 from collections.abc import Iterator
 
 import pytest
 import requests
 
-from harness.processes import start_api, stack_env, think
+from harness.processes import stack_env, start_api, think
 from harness.spans import api_root, by_name, dump, joined, thinker_requests
 from tests.stubs import StubServer, json_reply
 
@@ -53,7 +54,9 @@ def test_the_thinker_answers_a_failure_as_json_without_a_stack_trace(stack):
 
 @pytest.fixture
 def slow_thinker() -> Iterator[StubServer]:
-    stub = StubServer(respond=lambda request: json_reply({"id": 1, "quote": "q", "author": "a", "subject": "s"}, delay_seconds=3)).start()
+    stub = StubServer(
+        respond=lambda request: json_reply({"id": 1, "quote": "q", "author": "a", "subject": "s"}, delay_seconds=3)
+    ).start()
     yield stub
     stub.stop()
 
@@ -67,7 +70,9 @@ def test_a_thinker_slower_than_the_timeout_is_a_504_marked_in_the_trace(e2e_logs
         api.stop()
     assert response.status_code == 504
     assert response.json() == {"error": "thinker_timeout", "detail": "The thinker did not answer within 0.3 s."}
-    spans = trace_agent.wait_for_trace(response.headers["X-Trace-Id"], lambda spans: bool(by_name(spans, "requests.request")))
+    spans = trace_agent.wait_for_trace(
+        response.headers["X-Trace-Id"], lambda spans: bool(by_name(spans, "requests.request"))
+    )
     (hop,) = by_name(spans, "requests.request")
     assert hop["error"] == 1 and "Timeout" in hop["meta"]["error.type"], dump(spans)
     assert api_root(spans)["error"] == 1

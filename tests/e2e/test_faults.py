@@ -3,19 +3,27 @@
 PostgreSQL, Redis and the trace agent sit behind TcpProxy (cut = a stopped server, blackhole = a hung one);
 the thinker and the trace agent are really stopped and started again on the same ports.
 """
+
 import os
 import secrets
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import pytest
 import requests
 
 from harness.processes import (
-    POSTGRES_SERVER, Stack, TraceAgent, boot_stack, create_postgres_database, http_ok, start_trace_agent, think,
+    POSTGRES_SERVER,
+    Stack,
+    TraceAgent,
+    boot_stack,
+    create_postgres_database,
+    http_ok,
+    start_trace_agent,
+    think,
     wait_until,
 )
 from harness.spans import by_name, joined
@@ -31,15 +39,20 @@ class FaultyStack:
     agent_proxy: TcpProxy
 
 
+def address(url: SplitResult) -> tuple[str, int]:
+    assert url.hostname and url.port, f"{url.geturl()} names no host and port"
+    return url.hostname, url.port
+
+
 @pytest.fixture(scope="module")
 def faulty(e2e_logs: Path, redis_url: str) -> Iterator[FaultyStack]:
     database_url = urlsplit(create_postgres_database(POSTGRES_SERVER, f"thinker_faults_{secrets.token_hex(4)}"))
-    database = TcpProxy(database_url.hostname, database_url.port).start()
+    database = TcpProxy(*address(database_url)).start()
     redis_server = urlsplit(redis_url)
-    redis_proxy = TcpProxy(redis_server.hostname, redis_server.port).start()
+    redis_proxy = TcpProxy(*address(redis_server)).start()
     agent = start_trace_agent(e2e_logs)
     agent_server = urlsplit(agent.url)
-    agent_proxy = TcpProxy(agent_server.hostname, agent_server.port).start()
+    agent_proxy = TcpProxy(*address(agent_server)).start()
     stack = boot_stack(
         e2e_logs,
         f"redis://127.0.0.1:{redis_proxy.port}/0",
@@ -67,7 +80,7 @@ def thinker_get(faulty: FaultyStack, subject: str) -> requests.Response:
 
 
 def test_thinker_stopped_is_a_502_and_the_api_answers_again_once_it_is_back(faulty):
-    api_pid = faulty.stack.api.popen.pid
+    api_pid = faulty.stack.api.pid
     faulty.stack.thinker.stop()
     try:
         response = think(faulty.stack, "war")
@@ -78,7 +91,7 @@ def test_thinker_stopped_is_a_502_and_the_api_answers_again_once_it_is_back(faul
     response = think(faulty.stack, "war")
     assert response.status_code == 200
     assert response.json()["author"] == "Agatha Christie"
-    assert faulty.stack.api.popen.pid == api_pid, "the API recovered without a restart"
+    assert faulty.stack.api.pid == api_pid, "the API recovered without a restart"
 
 
 def test_a_killed_thinker_worker_is_replaced_and_the_request_waits_for_it_instead_of_failing(faulty):

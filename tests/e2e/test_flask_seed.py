@@ -1,4 +1,5 @@
 """The workshop's own Flask app, which `make bench` measures beside ours: it must be the seed, working and traced."""
+
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,13 +21,16 @@ def seed(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[St
 
 def seed_traces(agent: TraceAgent, subject: str, count: int) -> list[list[Span]]:
     """The `count` seed traces whose request asked about `subject`, oldest first, once each holds its thinker call."""
+
     def traces() -> list[list[Span]] | None:
         asked = [
-            spans for spans in agent.traces()
+            spans
+            for spans in agent.traces()
             if any(s["service"] == "seed-api" and f"subject={subject}" in s["meta"].get("http.url", "") for s in spans)
             and by_name(spans, "think")
         ]
         return sorted(asked, key=lambda spans: min(s["start"] for s in spans)) if len(asked) == count else None
+
     return wait_until(traces, timeout=15, what=f"{count} seed traces for {subject!r}", interval=0.2)
 
 
@@ -41,9 +45,16 @@ def test_the_seed_answers_the_workshops_curls_as_ours_does(seed, stack, subject,
 def test_the_seed_thinks_once_then_serves_redis_in_one_trace_per_request(seed, trace_agent):
     subject = f"seed-{secrets.token_hex(4)}"
     first, second = think(seed, subject), think(seed, subject)
-    assert first.json() == second.json() == {
-        "id": None, "quote": "Hmmm, that's something I'll need to think about.", "author": "The Machine", "subject": subject,
-    }
+    assert (
+        first.json()
+        == second.json()
+        == {
+            "id": None,
+            "quote": "Hmmm, that's something I'll need to think about.",
+            "author": "The Machine",
+            "subject": subject,
+        }
+    )
 
     miss, hit = seed_traces(trace_agent, subject, 2)
     for spans in (miss, hit):

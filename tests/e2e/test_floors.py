@@ -3,6 +3,7 @@
 The Django floor (bare Django, ddtrace's Django integration), the same with hand-made request spans instead of
 the integration's, and the tracer floor (no framework, hand-made request spans).
 """
+
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,7 +22,9 @@ FLOORS: dict[str, tuple[Callable[..., Stack], str]] = {
 
 
 @pytest.fixture(scope="module", params=list(FLOORS))
-def floor(request: pytest.FixtureRequest, e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[tuple[str, Stack]]:
+def floor(
+    request: pytest.FixtureRequest, e2e_logs: Path, redis_url: str, trace_agent: TraceAgent
+) -> Iterator[tuple[str, Stack]]:
     boot, _ = FLOORS[request.param]
     stack = boot(e2e_logs, redis_url, trace_agent.url)
     yield request.param, stack
@@ -30,6 +33,7 @@ def floor(request: pytest.FixtureRequest, e2e_logs: Path, redis_url: str, trace_
 
 def floor_trace(agent: TraceAgent, subject: str, api_service: str) -> list[Span]:
     """The trace whose `think` span carries `subject`, once the API's root span has arrived too."""
+
     def trace() -> list[Span] | None:
         for spans in agent.traces():
             if any(s["name"] == "think" and s["meta"].get("subject") == subject for s in spans) and any(
@@ -37,6 +41,7 @@ def floor_trace(agent: TraceAgent, subject: str, api_service: str) -> list[Span]
             ):
                 return spans
         return None
+
     return wait_until(trace, timeout=15, what=f"{api_service}'s trace for {subject!r}", interval=0.2)
 
 
@@ -49,8 +54,13 @@ def test_each_floor_answers_a_hit_with_the_workshops_five_spans_in_one_trace(flo
 
     spans = floor_trace(trace_agent, subject, f"{name}-api")
     request_span = FLOORS[name][1]
-    chain = [(f"{name}-api", request_span), ("requests", "requests.request"), (f"{name}-thinker", request_span),
-             (f"{name}-thinker", "think"), ("redis", "redis.command")]
+    chain = [
+        (f"{name}-api", request_span),
+        ("requests", "requests.request"),
+        (f"{name}-thinker", request_span),
+        (f"{name}-thinker", "think"),
+        ("redis", "redis.command"),
+    ]
     assert len(spans) == len(chain), dump(spans)
     by_parent = {span["parent_id"]: span for span in spans}
     parent_id = 0

@@ -1,4 +1,5 @@
 """schemathesis against the running services: generated requests, no 5xx, every response as documented."""
+
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -43,7 +44,9 @@ def served(process_log: str, path: str) -> list[str]:
     ("service", "schema_path", "operation_path"),
     [("api", "/api/schema/", "/think/"), ("api", "/api/schema/", "/"), ("thinker", "/schema/", "/")],
 )
-def test_schemathesis_finds_no_server_error_and_no_undocumented_response(fuzz_stack, tmp_path, service, schema_path, operation_path):
+def test_schemathesis_finds_no_server_error_and_no_undocumented_response(
+    fuzz_stack, tmp_path, service, schema_path, operation_path
+):
     process = getattr(fuzz_stack, service)
     base_url = getattr(fuzz_stack, f"{service}_url")
     before = len(served(process.log(), operation_path))

@@ -1,5 +1,6 @@
 """make load's Locust against the real stack: every kind of request sent, each answered as it must be,
 and a trace of each kind (hit, miss, error) in the test agent."""
+
 import json
 import subprocess
 import sys
@@ -27,6 +28,8 @@ def test_the_demo_load_sends_every_kind_and_each_gets_its_status_and_its_trace(s
 
     def kinds_traced() -> set[str]:
         thinks = [s for s in trace_agent.all_spans() if s["name"] == "think" and s["start"] >= started_ns]
-        return {"error" if s["error"] else {"true": "hit", "false": "miss"}[s["meta"]["think.cache_hit"]] for s in thinks}
+        return {
+            "error" if s["error"] else {"true": "hit", "false": "miss"}[s["meta"]["think.cache_hit"]] for s in thinks
+        }
 
     wait_until(lambda: kinds_traced() == {"hit", "miss", "error"}, timeout=15, what="a hit, a miss and an error traced")

@@ -1,4 +1,5 @@
 """Tracing never breaks the app: with no trace agent listening, every request still succeeds."""
+
 import pytest
 import requests
 

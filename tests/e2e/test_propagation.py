@@ -1,5 +1,6 @@
 """The trust boundary, in each of the workshop's ways across the hop: no headers (STEP=1), by hand (2),
 by ddtrace (3 to 5). The trace each step makes is tests/e2e/test_steps.py's."""
+
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -30,7 +31,9 @@ PROPAGATION_STEPS = [1, 2, 5]
 @pytest.fixture(scope="module")
 def stacks(e2e_logs: Path, redis_url: str, trace_agent, stack: Stack) -> Iterator[dict[int, Stack]]:
     """A stack per way across the hop, one worker each."""
-    booted = {step: boot_stack(e2e_logs, redis_url, trace_agent.url, STEP=str(step), GUNICORN_WORKERS="1") for step in (1, 2)}
+    booted = {
+        step: boot_stack(e2e_logs, redis_url, trace_agent.url, STEP=str(step), GUNICORN_WORKERS="1") for step in (1, 2)
+    }
     yield {**booted, 5: stack}
     for booted_stack in booted.values():
         booted_stack.stop()
@@ -39,9 +42,11 @@ def stacks(e2e_logs: Path, redis_url: str, trace_agent, stack: Stack) -> Iterato
 @pytest.fixture
 def recorder() -> Iterator[StubServer]:
     """A local HTTP server standing in for the thinker, recording the headers it receives."""
-    stub = StubServer(respond=lambda request: json_reply(
-        {"id": 3, "quote": "q", "author": "a", "subject": request.query["subject"][0]}
-    )).start()
+    stub = StubServer(
+        respond=lambda request: json_reply(
+            {"id": 3, "quote": "q", "author": "a", "subject": request.query["subject"][0]}
+        )
+    ).start()
     yield stub
     stub.stop()
 
@@ -53,7 +58,9 @@ def test_the_api_never_continues_a_trace_a_client_sent(step, stacks, trace_agent
     trace_id = int(response.headers["X-Trace-Id"])
     assert trace_id != int(FORGED["x-datadog-trace-id"])
 
-    spans = trace_agent.wait_for_trace(trace_id, lambda spans: any(s["service"] == "thinker-api" and s["name"] == "django.request" for s in spans))
+    spans = trace_agent.wait_for_trace(
+        trace_id, lambda spans: any(s["service"] == "thinker-api" and s["name"] == "django.request" for s in spans)
+    )
     assert api_root(spans)["parent_id"] == 0
     assert not any("mallory" in value for span in spans for value in span["meta"].values()), dump(spans)
 
@@ -85,8 +92,17 @@ def test_trace_headers_go_to_the_thinker_only_never_to_another_host(step, e2e_lo
     try:
         common = stack_env(e2e_logs, redis_url, trace_agent.url, STEP=str(step))
         probe = subprocess.run(
-            [str(Path(sys.executable).parent / "ddtrace-run"), sys.executable, "tests/e2e/scripts/outbound_headers.py", other_host.url],
-            env={**api_env(common, recorder.url), "PYTHONPATH": str(REPO)}, cwd=REPO, capture_output=True, text=True, timeout=60,
+            [
+                str(Path(sys.executable).parent / "ddtrace-run"),
+                sys.executable,
+                "tests/e2e/scripts/outbound_headers.py",
+                other_host.url,
+            ],
+            env={**api_env(common, recorder.url), "PYTHONPATH": str(REPO)},
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert probe.returncode == 0, probe.stderr[-3000:]
     finally:

@@ -1,5 +1,6 @@
 """Requests a server rejects before Django runs still get the project's JSON error shape, from both services:
 under gunicorn (docker compose) and under runserver (`make run`)."""
+
 import json
 import socket
 from urllib.parse import urlsplit
@@ -33,11 +34,17 @@ def service_url(request: pytest.FixtureRequest, stack: Stack) -> str:
     [
         pytest.param(
             b"GET /think/?subject=" + b"war," * 3000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
-            414, "uri_too_long", "Request Line is too large", id="request-line-over-8190-bytes",
+            414,
+            "uri_too_long",
+            "Request Line is too large",
+            id="request-line-over-8190-bytes",
         ),
         pytest.param(
             b"GET /think/?subject=war HTTP/1.1\r\nHost: x\r\nX-Filler: " + b"a" * 9000 + b"\r\n\r\n",
-            431, "headers_too_large", "Error parsing headers", id="header-over-8190-bytes",
+            431,
+            "headers_too_large",
+            "Error parsing headers",
+            id="header-over-8190-bytes",
         ),
         pytest.param(b"THINK ABOUT war\r\n\r\n", 400, "bad_request", "Invalid Request Line", id="not-http"),
     ],
@@ -57,19 +64,32 @@ def dev_service_url(request: pytest.FixtureRequest, dev_stack: Stack) -> str:
         pytest.param(b"THINK ABOUT war\r\n\r\n", 400, "bad_request", "Bad request version", id="not-http"),
         pytest.param(b"GET / HTTP/1.1\"'\r\n\r\n", 400, "bad_request", "Bad request version", id="quotes-in-detail"),
         pytest.param(
-            b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n", 414, "uri_too_long", "Request-URI Too Long",
+            b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n",
+            414,
+            "uri_too_long",
+            "Request-URI Too Long",
             id="request-line-over-64k",
         ),
         pytest.param(
             b"GET /?subject=war HTTP/1.1\r\nX-Filler: " + b"a" * 70000 + b"\r\n\r\n",
-            431, "headers_too_large", "Line too long", id="header-over-64k",
+            431,
+            "headers_too_large",
+            "Line too long",
+            id="header-over-64k",
         ),
         pytest.param(
-            b"GET / HTTP/1.1\r\n" + b"X-Filler: a\r\n" * 101 + b"\r\n", 431, "headers_too_large", "Too many headers",
+            b"GET / HTTP/1.1\r\n" + b"X-Filler: a\r\n" * 101 + b"\r\n",
+            431,
+            "headers_too_large",
+            "Too many headers",
             id="over-100-headers",
         ),
         pytest.param(
-            b"GET / HTTP/2.0\r\n\r\n", 505, "http_version_not_supported", "Invalid HTTP version", id="http-2-line",
+            b"GET / HTTP/2.0\r\n\r\n",
+            505,
+            "http_version_not_supported",
+            "Invalid HTTP version",
+            id="http-2-line",
         ),
     ],
 )

@@ -5,6 +5,7 @@ database. The API replicas reach the thinkers through one address that spreads c
 ClusterIP Service does: Debian's haproxy on loopback in TCP mode (layer 4, like kube-proxy), sending new
 connections only to replicas whose /readyz answers (like the endpoints of ready pods).
 """
+
 import csv
 import io
 import os
@@ -22,6 +23,7 @@ import requests
 
 from harness.processes import (
     Process,
+    TraceAgent,
     api_env,
     free_port,
     own_redis_database,
@@ -77,10 +79,17 @@ def start_haproxy(log_dir: Path, backends: list[str]) -> tuple[str, str, Process
     haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
     assert Path(haproxy).exists(), "the scale-out test needs Debian's haproxy (apt-get install haproxy; .ci/run does)"
     port, stats_port = free_port(), free_port()
-    servers = "\n".join(f"    server thinker-{n} {url.removeprefix('http://')} check" for n, url in enumerate(backends, 1))
+    servers = "\n".join(
+        f"    server thinker-{n} {url.removeprefix('http://')} check" for n, url in enumerate(backends, 1)
+    )
     config = log_dir / f"haproxy-{port}.cfg"
     config.write_text(HAPROXY_CONFIG.format(port=port, stats_port=stats_port, servers=servers))
-    process = Process("haproxy", [haproxy, "-db", "-f", str(config)], {"PATH": "/usr/sbin:/usr/bin:/bin"}, log_dir / f"haproxy-{port}.log")
+    process = Process(
+        "haproxy",
+        [haproxy, "-db", "-f", str(config)],
+        {"PATH": "/usr/sbin:/usr/bin:/bin"},
+        log_dir / f"haproxy-{port}.log",
+    )
     url = f"http://127.0.0.1:{port}"
     process.start().wait_ready(lambda: requests.get(f"{url}/readyz", timeout=1).status_code == 200)
     return url, f"http://127.0.0.1:{stats_port}/stats", process
@@ -104,8 +113,12 @@ def cluster(e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[Cluster]:
             url, process = start_gunicorn(f"api-{n}", api_env(common, proxy_url), e2e_logs)
             api_urls.append(url)
             started.append(process)
-        cluster = Cluster(api_urls, apis=started[3:], thinkers=started[:2], proxy_stats_url=stats_url, redis_url=redis_url)
-        wait_until(lambda: cluster.proxy_up() == {"thinker-1", "thinker-2"}, timeout=10, what="both replicas in the proxy")
+        cluster = Cluster(
+            api_urls, apis=started[3:], thinkers=started[:2], proxy_stats_url=stats_url, redis_url=redis_url
+        )
+        wait_until(
+            lambda: cluster.proxy_up() == {"thinker-1", "thinker-2"}, timeout=10, what="both replicas in the proxy"
+        )
         yield cluster
     finally:
         for process in reversed(started):
@@ -116,7 +129,12 @@ def ask(cluster: Cluster, subjects: list[str]) -> list[requests.Response]:
     """One request per subject, all at once, spread over the API replicas as their Service would."""
     urls = [cluster.api_urls[n % len(cluster.api_urls)] for n in range(len(subjects))]
     with ThreadPoolExecutor(max_workers=len(subjects)) as pool:
-        return list(pool.map(lambda pair: requests.get(f"{pair[0]}/think/", params={"subject": pair[1]}, timeout=30), zip(urls, subjects)))
+        return list(
+            pool.map(
+                lambda pair: requests.get(f"{pair[0]}/think/", params={"subject": pair[1]}, timeout=30),
+                zip(urls, subjects, strict=True),
+            )
+        )
 
 
 def thoughts(process: Process, since: int, subjects: list[str]) -> int:
@@ -125,11 +143,13 @@ def thoughts(process: Process, since: int, subjects: list[str]) -> int:
     return sum(log.count(f"Thought about {subject!r}") for subject in subjects)
 
 
-def test_fifty_concurrent_misses_across_both_api_replicas_think_once_cluster_wide(cluster, trace_agent):
+def test_fifty_concurrent_misses_across_both_api_replicas_think_once_cluster_wide(
+    cluster: Cluster, trace_agent: TraceAgent
+) -> None:
     since = [len(t.log()) for t in cluster.thinkers]
     responses = ask(cluster, ["religion"] * 50)
     assert [r.status_code for r in responses] == [200] * 50
-    assert sum(thoughts(t, start, ["religion"]) for t, start in zip(cluster.thinkers, since)) == 1
+    assert sum(thoughts(t, start, ["religion"]) for t, start in zip(cluster.thinkers, since, strict=True)) == 1
 
     # Each answer is one trace, whichever API and thinker replicas served it; both thinkers served some.
     thinker_pids: set[int] = set()
@@ -165,7 +185,7 @@ def test_losing_a_thinker_replica_loses_no_request_the_other_can_answer(cluster,
         responses = answers.result(timeout=60)
     assert [r.status_code for r in responses] == [200] * 20, [r.text for r in responses if r.status_code != 200]
     by_victim, by_survivor = thoughts(victim, since[0], subjects), thoughts(survivor, since[1], subjects)
-    retried = sum(api.log()[start:].count("retrying once") for api, start in zip(cluster.apis, api_since))
+    retried = sum(api.log()[start:].count("retrying once") for api, start in zip(cluster.apis, api_since, strict=True))
     if how == signal.SIGKILL:
         # The victim's misses died with it; the API retried them and the survivor thought them.
         assert (by_victim, by_survivor) == (0, 20) and retried > 0, (by_victim, by_survivor, retried)

@@ -3,6 +3,7 @@
 Each step's curls against real processes, and the traces each curl leaves in the test agent: how many,
 which services, which spans, hanging where. EXPECTED is the workshop's story, step by step.
 """
+
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -98,4 +99,3 @@ def test_each_curl_gives_the_answer_and_the_traces_the_step_describes(step_stack
         assert think_span["meta"].get("error.type", "").endswith(curl.think_error)
     # No memo before step 5: nothing was ever written to Redis.
     assert bool(memo.dbsize()) == STEPS[step].memo
-

@@ -1,4 +1,5 @@
 """The seed workshop's curls against the real system, and the one trace each makes."""
+
 import pytest
 import redis
 

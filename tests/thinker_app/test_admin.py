@@ -92,7 +92,8 @@ def test_an_admin_edit_while_redis_is_down_is_saved_not_lost(admin_client, djang
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            f"{CHANGELIST}{war.pk}/change/", {"quote": "Written while Redis was away.", "author": war.author, "subject": "war"}
+            f"{CHANGELIST}{war.pk}/change/",
+            {"quote": "Written while Redis was away.", "author": war.author, "subject": "war"},
         )
 
     assert response.status_code == 302

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db import connections
 
 from thinker_app.memo import lock_key, thought_key
-from thinker_app.services import think
+from thinker_app.services import ThoughtData, think
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("clean_memo")]
 
@@ -15,7 +15,7 @@ def think_delay() -> float:
     return 0.3  # long enough for a dozen threads to pile onto one miss
 
 
-def think_in_thread(subject: str) -> dict:
+def think_in_thread(subject: str) -> ThoughtData:
     try:
         return think(subject=subject)
     finally:

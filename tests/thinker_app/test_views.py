@@ -2,7 +2,11 @@ import pytest
 
 from thinkproject.steps import STEPS
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_memo"), pytest.mark.urls("thinkproject.urls.thinker")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("clean_memo"),
+    pytest.mark.urls("thinkproject.urls.thinker"),
+]
 
 
 @pytest.fixture(autouse=True)

@@ -4,23 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Thought',
+            name="Thought",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quote', models.CharField(max_length=1000, unique=True)),
-                ('author', models.CharField(max_length=100)),
-                ('subject', models.CharField(db_index=True, max_length=32)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quote", models.CharField(max_length=1000, unique=True)),
+                ("author", models.CharField(max_length=100)),
+                ("subject", models.CharField(db_index=True, max_length=32)),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
     ]

@@ -1,4 +1,5 @@
 """The seed workshop's six thoughts, loaded the same way on SQLite and PostgreSQL."""
+
 from django.db import migrations
 
 # Imported, not copied: the thinker answers these same six before the datastore step (STEP 1 to 3),

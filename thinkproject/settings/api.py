@@ -1,4 +1,5 @@
 """The public Think API (service thinker-api, port 5000); it also serves the admin."""
+
 from thinkproject.env import env_bool, env_float, env_str
 from thinkproject.settings.base import *  # noqa: F403
 from thinkproject.settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS

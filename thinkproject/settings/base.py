@@ -1,5 +1,7 @@
 """Settings shared by both services; every knob comes from the environment with a laptop-safe default."""
+
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -128,7 +130,7 @@ STORAGES = {
 }
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"datadog": {"()": "thinkproject.logging.DatadogDefaultsFilter"}},
@@ -142,9 +144,7 @@ LOGGING = {
             )
         }
     },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "datadog", "filters": ["datadog"]}
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "datadog", "filters": ["datadog"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # ddtrace reports an unreachable agent itself (rate-limited); keep its chatter at warnings.

@@ -1,4 +1,5 @@
 """Unit-test settings: the API's settings (a superset of the thinker's) with what tests need changed."""
+
 import os
 
 # Not a secret: a key for throwaway test databases only.

@@ -1,6 +1,6 @@
 """The private thinker (service thinker-microservice, port 5001): no admin, no sessions, no middleware."""
-from thinkproject.settings.base import *  # noqa: F403
 
+from thinkproject.settings.base import *  # noqa: F403
 from thinkproject.settings.base import SILENCED_SYSTEM_CHECKS, SPECTACULAR_SETTINGS  # noqa: E402
 
 ROOT_URLCONF = "thinkproject.urls.thinker"

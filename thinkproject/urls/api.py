@@ -1,4 +1,5 @@
 """URLconf of the public Think API (thinkproject.settings.api)."""
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView

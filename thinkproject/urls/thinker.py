@@ -1,4 +1,5 @@
 """URLconf of the private thinker (thinkproject.settings.thinker)."""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 

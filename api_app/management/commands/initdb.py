@@ -19,7 +19,9 @@ class Command(BaseCommand):
             self.stdout.write("No DJANGO_SUPERUSER_USERNAME: no admin user created.")
             return
         if not os.environ.get("DJANGO_SUPERUSER_PASSWORD"):
-            self.stderr.write("DJANGO_SUPERUSER_USERNAME is set without DJANGO_SUPERUSER_PASSWORD: no admin user created.")
+            self.stderr.write(
+                "DJANGO_SUPERUSER_USERNAME is set without DJANGO_SUPERUSER_PASSWORD: no admin user created."
+            )
             return
         if get_user_model().objects.filter(username=username).exists():
             self.stdout.write(f"Admin user {username!r} already exists.")

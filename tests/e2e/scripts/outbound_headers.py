@@ -2,6 +2,7 @@
 
 Usage: outbound_headers.py OTHER_URL   (THINKER_URL in the environment points at a recorder)
 """
+
 import sys
 
 import django

@@ -1,4 +1,5 @@
 """runserver (`make run`), answering the requests it rejects before Django runs in the services' JSON error shape."""
+
 import json
 from typing import Any
 
@@ -8,8 +9,8 @@ from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
 # Wrap the runserver this one shadows, so the API keeps staticfiles' (--insecure, --nostatic).
 if apps.is_installed("django.contrib.staticfiles"):
     from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
-else:
-    from django.core.management.commands.runserver import Command as RunserverCommand
+else:  # the command staticfiles' one extends
+    from django.core.management.commands.runserver import Command as RunserverCommand  # type: ignore[assignment]
 
 # The statuses http.server sends itself, with the codes gunicorn.conf.py's write_json_error gives the
 # same rejections under gunicorn (it cannot import them: it also serves the seed, outside this repo's path).
