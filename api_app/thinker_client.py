@@ -1,6 +1,7 @@
 """The one client of the thinker: a keep-alive session, a timeout, and errors mapped to 502/504."""
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
 from typing import Any, NamedTuple, get_args
@@ -20,6 +21,10 @@ logger = logging.getLogger(__name__)
 # threads plus these), so none is opened and discarded under load.
 FETCH_THREADS = 16
 POOL_CONNECTIONS = 32
+# Before the one retry of a dropped connection: a replica killed mid-request still accepts connections
+# for the few milliseconds its processes take to die (measured up to ~20 ms); then it refuses them and
+# the Service sends new ones elsewhere.
+RETRY_PAUSE_SECONDS = 0.1
 
 
 class ThinkerAnswer(NamedTuple):
@@ -73,24 +78,25 @@ def _thinker_url(path: str) -> str:
 
 
 def _get(url: str, subject: str, headers: dict[str, str]) -> requests.Response:
-    """GET the thinker, once more if the connection dropped before an answer.
+    """GET the thinker, once more, on a new connection, if the connection dropped before an answer.
 
     The thinker's gunicorn closes idle keep-alive connections (keepalive = 5 s); one reused just as
-    it closes fails with RemoteDisconnected (schemathesis found it as a 502 under load). The GET is
-    idempotent, so it is retried once, on a new connection. Timeouts are not retried: that would
-    double THINKER_TIMEOUT_SECONDS.
+    it closes fails with RemoteDisconnected (schemathesis found it as a 502 under load). A thinker
+    replica that dies drops every connection it held, in flight and idle in our pool alike
+    (tests/e2e/test_scale_out.py). The GET is idempotent, so it is retried once, from a session of
+    its own: the pool may hold more of the dead connections. Timeouts are not retried: that would
+    double THINKER_TIMEOUT_SECONDS. The retry waits RETRY_PAUSE_SECONDS first.
     """
-
-    def get() -> requests.Response:
-        return _session.get(url, params={"subject": subject}, headers=headers, timeout=settings.THINKER_TIMEOUT_SECONDS)
-
+    params, timeout = {"subject": subject}, settings.THINKER_TIMEOUT_SECONDS
     try:
-        return get()
+        return _session.get(url, params=params, headers=headers, timeout=timeout)
     except requests.ConnectionError as error:
         if isinstance(error, requests.Timeout):  # ConnectTimeout is both
             raise
         logger.info("Thinker connection dropped for subject %r (%s); retrying once", subject, error)
-    return get()
+    time.sleep(RETRY_PAUSE_SECONDS)
+    with _new_session() as fresh:
+        return fresh.get(url, params=params, headers=headers, timeout=timeout)
 
 
 def fetch_thought(*, subject: str) -> ThinkerAnswer:

@@ -39,11 +39,12 @@ global
     maxconn 1024
 defaults
     mode tcp
-    timeout connect 1s
+    # A connection refused by a replica that just died is tried once more, then on another replica;
+    # haproxy waits min(timeout connect, 1 s) before a retry: loopback answers in well under 100 ms.
+    timeout connect 100ms
     timeout client 60s
     timeout server 60s
-    # A connection refused by a replica that just died is tried again on another one.
-    retries 3
+    retries 1
     option redispatch
 frontend stats
     mode http
@@ -55,6 +56,8 @@ listen thinkers
     balance roundrobin
     option httpchk
     http-check send meth GET uri /readyz hdr Host localhost
+    # Checked every 300 ms; a /readyz slowed by a stampede is not a dead replica.
+    timeout check 2s
     default-server inter 300ms fall 2 rise 1
 {servers}
 """
@@ -175,8 +178,8 @@ def test_losing_a_thinker_replica_loses_no_request_the_other_can_answer(cluster,
     api_since = [len(api.log()) for api in cluster.apis]
     with ThreadPoolExecutor(max_workers=1) as pool:
         answers = pool.submit(ask, cluster, subjects)
-        # Every subject's leader holds its lock: all 20 are thinking, on both replicas.
-        wait_until(lambda: len(list(memo.scan_iter("*replica-*:lock"))) == 20, timeout=10, what="20 misses in flight")
+        # Each subject's leader holds its lock while it thinks (0.5 s): half of them at once, on both replicas.
+        wait_until(lambda: len(list(memo.scan_iter("*replica-*:lock"))) >= 10, timeout=10, what="10 misses in flight")
         if how == signal.SIGTERM:
             victim.popen.send_signal(signal.SIGTERM)  # the pod's PID 1: gunicorn's master (ddtrace-run execs it)
         else:
@@ -186,11 +189,12 @@ def test_losing_a_thinker_replica_loses_no_request_the_other_can_answer(cluster,
     assert [r.status_code for r in responses] == [200] * 20, [r.text for r in responses if r.status_code != 200]
     by_victim, by_survivor = thoughts(victim, since[0], subjects), thoughts(survivor, since[1], subjects)
     retried = sum(api.log()[start:].count("retrying once") for api, start in zip(cluster.apis, api_since, strict=True))
+    # Each subject thought once: the survivor thought those whose leader died with the victim.
+    assert by_victim + by_survivor == 20, (by_victim, by_survivor)
     if how == signal.SIGKILL:
-        # The victim's misses died with it; the API retried them and the survivor thought them.
-        assert (by_victim, by_survivor) == (0, 20) and retried > 0, (by_victim, by_survivor, retried)
+        assert retried > 0, "no miss was in flight on the victim"
     else:
-        assert by_victim > 0 and by_victim + by_survivor == 20, (by_victim, by_survivor)
+        assert by_victim > 0, "the victim finished nothing it held"
 
     # The replica comes back (as its Deployment would start a new pod) and the proxy takes it again.
     victim.start()
