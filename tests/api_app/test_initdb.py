@@ -16,7 +16,12 @@ def test_initdb_creates_the_admin_user_from_the_environment_once(monkeypatch):
     assert user.check_password("correct horse battery staple")
 
 
-def test_initdb_without_credentials_creates_no_user(monkeypatch):
-    monkeypatch.delenv("DJANGO_SUPERUSER_USERNAME", raising=False)
+@pytest.mark.parametrize("missing", ["DJANGO_SUPERUSER_USERNAME", "DJANGO_SUPERUSER_PASSWORD"])
+def test_initdb_without_a_username_or_password_creates_no_user(monkeypatch, missing):
+    """Everything else set: only the missing credential stands between initdb and a user."""
+    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "ada")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "correct horse battery staple")
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "ada@example.com")
+    monkeypatch.delenv(missing)
     call_command("initdb", verbosity=0)
     assert not get_user_model().objects.exists()

@@ -132,12 +132,6 @@ def test_an_unknown_path_is_a_json_404(client):
     assert response.json() == {"error": "not_found", "detail": "No such path: /nope"}
 
 
-def test_other_methods_are_a_json_405(client):
-    response = client.post("/think/?subject=war")
-    assert response.status_code == 405
-    assert response.json()["error"] == "method_not_allowed"
-
-
 def test_a_connection_dropped_before_the_answer_is_retried_once(client, stub_thinker):
     replies = iter([Reply(drop=True), json_reply(thought("war"))])
     stub_thinker.respond = lambda request: next(replies)
