@@ -21,20 +21,29 @@ EXAMPLE_ENV = {
 }
 
 
+def compose_executable() -> str:
+    executable = shutil.which("docker-compose")
+    assert executable, "the compose tests need Debian's docker-compose (apt-get install docker-compose; .ci/run does)"
+    return executable
+
+
+def compose_env() -> dict[str, str]:
+    """Only PATH and HOME (and DOCKER_HOST): compose prefers the shell's variables to the env file's."""
+    return {key: os.environ[key] for key in ("PATH", "HOME", "DOCKER_HOST") if key in os.environ}
+
+
 def compose(
     *args: str, env: dict[str, str] | None = None, files: tuple[Path, ...] = (REPO / "docker-compose.yml",)
 ) -> subprocess.CompletedProcess:
     """Run `docker-compose ARGS` on the repo's file (or `files`, merged in order) with `env` as its .env file."""
-    executable = shutil.which("docker-compose")
-    assert executable, "the compose tests need Debian's docker-compose (apt-get install docker-compose; .ci/run does)"
+    executable = compose_executable()
     file_args = [arg for path in files for arg in ("-f", str(path))]
     with tempfile.NamedTemporaryFile("w", suffix=".env") as env_file:
         env_file.write("".join(f"{key}={value}\n" for key, value in (env if env is not None else EXAMPLE_ENV).items()))
         env_file.flush()
         return subprocess.run(
             [executable, "--project-directory", str(REPO), "--env-file", env_file.name, *file_args, *args],
-            # Only PATH and HOME: compose prefers the shell's variables to the env file's.
-            env={key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ},
+            env=compose_env(),
             capture_output=True,
             text=True,
             cwd=REPO,

@@ -70,6 +70,11 @@ def docker_engine(log_dir: Path) -> Iterator[bool]:
         process.stop()
 
 
+def dockerfile_bases(path: Path) -> list[str]:
+    """The images a Dockerfile builds FROM."""
+    return [line.split()[1] for line in path.read_text().splitlines() if line.startswith("FROM ")]
+
+
 def image_labels(image: str) -> dict[str, str] | None:
     """The image's labels ({} for none), or None when the engine does not have it."""
     result = docker("image", "inspect", image, check=False)
@@ -141,8 +146,7 @@ def ensure_image(image: str, log_dir: Path) -> str:
     if labels is None and docker("pull", image, check=False, timeout=300).returncode == 0:
         return "pulled"
     assert folder, f"{image} is neither present nor pullable, and there is no stand-in for it under {STANDINS}"
-    from_line = next(line for line in (folder / "Dockerfile").read_text().splitlines() if line.startswith("FROM "))
-    parent = from_line.split()[1]
+    (parent,) = dockerfile_bases(folder / "Dockerfile")
     if parent == BASE_IMAGE:
         ensure_base_image(log_dir)
     else:

@@ -5,6 +5,7 @@ from typing import Any
 
 import yaml
 
+from harness.processes import read_env_file
 from tests.compose import REPO
 
 KUBERNETES = REPO / "deploy" / "kubernetes"
@@ -44,17 +45,11 @@ def pod_spec(name: str) -> dict[str, Any]:
     return workload(name)["spec"]["template"]["spec"]
 
 
-def env_file(path: Path) -> dict[str, str]:
-    return dict(
-        line.split("=", 1) for line in path.read_text().splitlines() if "=" in line and not line.startswith("#")
-    )
-
-
 def env_names(container: dict[str, Any]) -> set[str]:
     names = {item["name"] for item in container.get("env", [])}
     for source in container.get("envFrom", []):
         if source.get("configMapRef", {}).get("name") == "thinker-config":
-            names |= set(env_file(BASE / "config.env"))
+            names |= set(read_env_file(BASE / "config.env"))
     return names
 
 

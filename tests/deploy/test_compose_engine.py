@@ -6,7 +6,6 @@ running containers. Base images that no registry can give are stand-ins (tests/d
 """
 
 import json
-import os
 import re
 import shutil
 import socket
@@ -23,11 +22,11 @@ import redis
 import requests
 import yaml
 
-from harness.processes import TraceStore, free_port, wait_until
+from harness.processes import TraceStore, free_port, read_env_file, wait_until
 from harness.spans import SERVICES, by_name, database_spans, dump, joined, thinker_requests
-from tests.compose import EXAMPLE_ENV, REPO, compose
-from tests.deploy.engine import docker, docker_engine, ensure_image
-from tests.deploy.manifests import BASE, env_file, env_value, pod_spec, workload
+from tests.compose import EXAMPLE_ENV, REPO, compose, compose_env, compose_executable
+from tests.deploy.engine import docker, docker_engine, dockerfile_bases, ensure_image
+from tests.deploy.manifests import BASE, env_value, pod_spec, workload
 
 pytestmark = pytest.mark.engine
 
@@ -57,7 +56,7 @@ class EngineStack:
 
     def compose(self, *args: str, timeout: float = 120, check: bool = True) -> subprocess.CompletedProcess:
         result = subprocess.run(
-            [*compose_command(), "-p", PROJECT, "--project-directory", str(REPO), "-f", str(self.compose_file), *args],
+            [compose_executable(), "-p", PROJECT, "--project-directory", str(REPO), "-f", str(self.compose_file), *args],
             env=compose_env(), cwd=REPO, capture_output=True, text=True, timeout=timeout,
         )  # fmt: skip
         if check:
@@ -87,20 +86,6 @@ class EngineStack:
             if event.get("Type") == "container" and service:
                 first.setdefault((service, event["status"]), event["timeNano"])
         return first
-
-
-def compose_command() -> list[str]:
-    """Compose as the machine has it: Debian's docker-compose 1.29 (the seed's spelling) or the v2 plugin."""
-    if shutil.which("docker-compose"):
-        return ["docker-compose"]
-    if docker("compose", "version", check=False).returncode == 0:
-        return ["docker", "compose"]
-    raise AssertionError("no Compose: apt-get install docker-compose (.ci/run does)")
-
-
-def compose_env() -> dict[str, str]:
-    """Only PATH and HOME (and DOCKER_HOST): the shell's variables would beat the env file's."""
-    return {key: os.environ[key] for key in ("PATH", "HOME", "DOCKER_HOST") if key in os.environ}
 
 
 def engine_objects() -> dict[str, set[str]]:
@@ -135,9 +120,7 @@ def base_images(compose_file: Path) -> list[str]:
     dockerfiles = {
         Path(s["build"]["context"]) / s["build"].get("dockerfile", "Dockerfile") for s in services if "build" in s
     }
-    froms = sorted(
-        {line.split()[1] for path in dockerfiles for line in path.read_text().splitlines() if line.startswith("FROM ")}
-    )
+    froms = sorted({base for path in dockerfiles for base in dockerfile_bases(path)})
     return froms + pulled
 
 
@@ -386,7 +369,7 @@ def test_the_images_run_as_the_kubernetes_manifests_run_them(stack, name):
     else:
         image, command, ready = APP_IMAGE, [], "/readyz"
         env = {
-            **env_file(BASE / "config.env"),
+            **read_env_file(BASE / "config.env"),
             "DJANGO_SETTINGS_MODULE": env_value(container, "DJANGO_SETTINGS_MODULE"), "PORT": str(port),
             "DJANGO_SECRET_KEY": EXAMPLE_ENV["DJANGO_SECRET_KEY"], "REDIS_URL": "redis://127.0.0.1:56379/0",
             "DATABASE_URL": f"postgres://thinker:{EXAMPLE_ENV['POSTGRES_PASSWORD']}@127.0.0.1:55432/thinker",

@@ -10,13 +10,13 @@ import pytest
 import yaml
 from django.urls import Resolver404, resolve
 
+from harness.processes import read_env_file
 from tests.compose import REPO, compose_config
 from tests.deploy.manifests import (
     BASE,
     KUBERNETES,
     OVERLAY,
     documents,
-    env_file,
     env_names,
     env_value,
     kustomization,
@@ -71,7 +71,7 @@ def test_both_ways_to_apply_build_on_the_base_and_none_on_a_folder_that_holds_it
 def test_the_secrets_stay_out_of_the_repo():
     ignored = subprocess.run(["git", "check-ignore", "-q", "deploy/kubernetes/base/secrets.env"], cwd=REPO)
     assert ignored.returncode == 0, "secrets.env must be git-ignored"
-    example = env_file(BASE / "secrets.env.example")
+    example = read_env_file(BASE / "secrets.env.example")
     assert example["DJANGO_SECRET_KEY"] == example["POSTGRES_PASSWORD"] == ""
     assert not any(doc["kind"] == "Secret" for doc in objects()), "secrets come from secretGenerator, not a manifest"
     values = yaml.safe_load((KUBERNETES / "datadog-values.yaml").read_text())
@@ -86,22 +86,22 @@ def test_make_writes_a_secrets_file_whose_database_url_has_the_postgres_password
     made = subprocess.run(["make", "-s", "-f", str(REPO / "Makefile"), "deploy/kubernetes/base/secrets.env"],
                           cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
     assert made.returncode == 0, made.stderr
-    secrets = env_file(tmp_path / "deploy" / "kubernetes" / "base" / "secrets.env")
+    secrets = read_env_file(tmp_path / "deploy" / "kubernetes" / "base" / "secrets.env")
     assert len(secrets["DJANGO_SECRET_KEY"]) >= 50 and len(secrets["POSTGRES_PASSWORD"]) >= 24
     assert secrets["DATABASE_URL"] == f"postgres://thinker:{secrets['POSTGRES_PASSWORD']}@postgres:5432/thinker"
 
 
 def test_every_variable_the_manifests_set_is_one_the_services_read():
     read = set().union(*map(environment_variables_read, CONFIGURED)) | READ_ELSEWHERE
-    tracing = set(env_file(REPO / "tracing.env"))
+    tracing = set(read_env_file(REPO / "tracing.env"))
     for name in (*APPS, "migrate"):
         for container in pod_spec(name)["containers"] + pod_spec(name).get("initContainers", []):
             assert sorted(env_names(container) - read - tracing) == [], f"{name}/{container['name']}"
-    assert set(env_file(BASE / "secrets.env.example")) - read == {"POSTGRES_PASSWORD"}  # the database's own
+    assert set(read_env_file(BASE / "secrets.env.example")) - read == {"POSTGRES_PASSWORD"}  # the database's own
 
 
 def test_the_config_carries_tracing_envs_policy_and_the_node_gives_the_agent():
-    config, tracing = env_file(BASE / "config.env"), env_file(REPO / "tracing.env")
+    config, tracing = read_env_file(BASE / "config.env"), read_env_file(REPO / "tracing.env")
     # The agent's address and the tags come from each pod (its node, its labels), not from the config.
     assert {key: tracing[key] for key in tracing.keys() - {"DD_TRACE_AGENT_URL", "DD_ENV", "DD_VERSION"}} == {
         key: config[key] for key in tracing.keys() - {"DD_TRACE_AGENT_URL", "DD_ENV", "DD_VERSION"}
@@ -157,7 +157,7 @@ def test_the_container_port_is_the_port_gunicorn_binds(name, monkeypatch):
     (service,) = [s for s in objects("Service") if s["metadata"]["name"] == name]
     assert service["spec"]["ports"][0]["targetPort"] == "http"
     if name == "thinker":
-        thinker_url = env_file(BASE / "config.env")["THINKER_URL"]
+        thinker_url = read_env_file(BASE / "config.env")["THINKER_URL"]
         assert thinker_url == f"http://{service['metadata']['name']}:{service['spec']['ports'][0]['port']}"
 
 
