@@ -30,7 +30,8 @@ import socket
 from gunicorn import util
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# gthread, closing its listener when a graceful stop begins (why: thinkproject/gunicorn_workers.py).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "thinkproject.gunicorn_workers.ThreadWorker")
 is_thinker = os.environ.get("DJANGO_SETTINGS_MODULE") == "thinkproject.settings.thinker"
 workers = int(os.environ.get("GUNICORN_WORKERS", "1" if is_thinker else "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "16"))

@@ -161,6 +161,20 @@ def test_the_container_port_is_the_port_gunicorn_binds(name, monkeypatch):
         assert thinker_url == f"http://{service['metadata']['name']}:{service['spec']['ports'][0]['port']}"
 
 
+@pytest.mark.parametrize("name", APPS)
+def test_a_stopping_pod_leaves_its_service_before_gunicorn_stops_and_has_time_to_finish(name, monkeypatch):
+    """The preStop pause covers kube-proxy's lag; gunicorn then refuses new connections and finishes those
+    it holds (tests/e2e/test_scale_out.py) within its graceful_timeout, all before the kubelet's SIGKILL."""
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", APPS[name])
+    monkeypatch.delenv("GUNICORN_WORKER_CLASS", raising=False)
+    gunicorn = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    spec = pod_spec(name)
+    pause = spec["containers"][0]["lifecycle"]["preStop"]["sleep"]["seconds"]
+    assert pause >= 5
+    assert spec["terminationGracePeriodSeconds"] > pause + gunicorn["graceful_timeout"]
+    assert gunicorn["worker_class"] == "thinkproject.gunicorn_workers.ThreadWorker"
+
+
 def test_the_pods_run_as_the_dockerfiles_user_and_group():
     dockerfile = (REPO / "Dockerfile").read_text()
     (user,) = re.findall(r"^USER (\d+)$", dockerfile, re.M)

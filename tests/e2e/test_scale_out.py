@@ -12,6 +12,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -176,16 +177,23 @@ def test_losing_a_thinker_replica_loses_no_request_the_other_can_answer(cluster,
     subjects = [f"replica-{secrets.token_hex(3)}" for _ in range(20)]
     since = [len(t.log()) for t in cluster.thinkers]
     api_since = [len(api.log()) for api in cluster.apis]
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        answers = pool.submit(ask, cluster, subjects)
-        # Each subject's leader holds its lock while it thinks (0.5 s): half of them at once, on both replicas.
-        wait_until(lambda: len(list(memo.scan_iter("*replica-*:lock"))) >= 10, timeout=10, what="10 misses in flight")
-        if how == signal.SIGTERM:
-            victim.popen.send_signal(signal.SIGTERM)  # the pod's PID 1: gunicorn's master (ddtrace-run execs it)
-        else:
-            os.killpg(victim.popen.pid, signal.SIGKILL)  # master and workers at once
-        victim.popen.wait(timeout=30)
-        responses = answers.result(timeout=60)
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            answers = pool.submit(ask, cluster, subjects)
+            # Each subject's leader holds its lock while it thinks (0.5 s): half of them at once, on both replicas.
+            wait_until(
+                lambda: len(list(memo.scan_iter("*replica-*:lock"))) >= 10, timeout=10, what="10 misses in flight"
+            )
+            if how == signal.SIGTERM:
+                victim.popen.send_signal(signal.SIGTERM)  # the pod's PID 1: gunicorn's master (ddtrace-run execs it)
+            else:
+                os.killpg(victim.popen.pid, signal.SIGKILL)  # master and workers at once
+            victim.popen.wait(timeout=30)
+            responses = answers.result(timeout=60)
+    finally:
+        # A new replica, as its Deployment would start a new pod, whatever happened above.
+        victim.stop()
+        victim.start()
     assert [r.status_code for r in responses] == [200] * 20, [r.text for r in responses if r.status_code != 200]
     by_victim, by_survivor = thoughts(victim, since[0], subjects), thoughts(survivor, since[1], subjects)
     retried = sum(api.log()[start:].count("retrying once") for api, start in zip(cluster.apis, api_since, strict=True))
@@ -195,7 +203,40 @@ def test_losing_a_thinker_replica_loses_no_request_the_other_can_answer(cluster,
         assert retried > 0, "no miss was in flight on the victim"
     else:
         assert by_victim > 0, "the victim finished nothing it held"
-
-    # The replica comes back (as its Deployment would start a new pod) and the proxy takes it again.
-    victim.start()
+    # The proxy takes the new replica again.
     wait_until(lambda: cluster.proxy_up() == {"thinker-1", "thinker-2"}, timeout=30, what="both replicas in the proxy")
+
+
+def test_a_replica_stopping_gracefully_refuses_new_connections_at_once_and_answers_what_it_holds(
+    e2e_logs: Path, redis_url: str, trace_agent: TraceAgent
+) -> None:
+    """gunicorn's gthread worker would keep its listening socket open until it exits, so new connections
+    would wait unanswered in the backlog and be reset seconds later; ours closes it when the stop begins
+    (thinkproject/gunicorn_workers.py), so a proxy or the API's client can go elsewhere at once."""
+    redis_url = own_redis_database(redis_url)
+    # A long think: the request is still in flight, whatever the machine's load, when the socket closes.
+    common = stack_env(e2e_logs, redis_url, trace_agent.url, THINK_DELAY_SECONDS="3")
+    url, thinker = start_gunicorn("thinker-stopping", thinker_env(common), e2e_logs)
+    assert thinker.popen is not None
+    try:
+        memo = redis.Redis.from_url(redis_url)
+        port = int(url.rsplit(":", 1)[1])
+        subject = f"stopping-{secrets.token_hex(3)}"
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            held = pool.submit(requests.get, f"{url}/", params={"subject": subject}, timeout=30)
+            wait_until(lambda: list(memo.scan_iter(f"*{subject}*:lock")), timeout=10, what="the miss in flight")
+            thinker.popen.send_signal(signal.SIGTERM)
+            wait_until(lambda: refused(port), timeout=2, what="the stopping replica to refuse connections")
+            assert not held.done(), "the held request ended before the socket closed: nothing was tested"
+            assert held.result().status_code == 200
+        assert thinker.popen.wait(timeout=30) == 0
+    finally:
+        thinker.stop()
+
+
+def refused(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except ConnectionRefusedError:
+        return True
+    return False
