@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from thinker_app.serializers import SubjectField
+from core.contract import SubjectField
 
 MAX_SUBJECTS = 10
 

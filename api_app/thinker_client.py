@@ -10,9 +10,8 @@ import requests
 from django.conf import settings
 from rest_framework.exceptions import APIException
 
-from thinker_app.serializers import MEMO_HEADER, ThoughtSerializer
-from thinker_app.services import MemoOutcome, ThoughtData
-from thinkproject.tracing import inject_trace_headers
+from core.contract import MEMO_HEADER, MemoOutcome, ThoughtData, ThoughtSerializer
+from core.propagation import headers_for_thinker, inject_on_the_wire
 
 logger = logging.getLogger(__name__)
 
@@ -45,16 +44,14 @@ class ThinkerTimeout(APIException):
 
 
 class _ThinkerAdapter(requests.adapters.HTTPAdapter):
-    """The transport to the thinker; in `auto` it adds our trace headers, as an integration would.
+    """The transport to the thinker, which adds our trace headers in steps 3 to 5 (core/propagation.py).
 
-    Global injection is off (thinkproject/tracing.py), so this session, which only ever talks to
-    the thinker, is the one place our trace headers leave the API. The current span here is the
-    requests.request span ddtrace opened around this call: the thinker becomes its child.
+    Global injection is off (core/tracing.py), so this session, which only ever talks to
+    the thinker, is the one place our trace headers leave the API.
     """
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
-        if settings.STEP.propagation == "auto":
-            inject_trace_headers(request.headers)
+        inject_on_the_wire(request.headers)
         return super().send(request, *args, **kwargs)
 
 
@@ -103,13 +100,8 @@ def fetch_thought(*, subject: str) -> ThinkerAnswer:
     """Ask the thinker for the thought on `subject`, and whether its memo answered; raises ThinkerUnavailable
     (502) or ThinkerTimeout (504)."""
     url = _thinker_url("/")
-    headers: dict[str, str] = {}
-    if settings.STEP.propagation == "manual":
-        # The seed's step 2: write our trace's headers by hand. ddtrace's requests span starts
-        # after this line, so the thinker hangs under the view's span, beside the HTTP hop.
-        inject_trace_headers(headers)
     try:
-        response = _get(url, subject, headers)
+        response = _get(url, subject, headers_for_thinker())
     except requests.Timeout as error:
         logger.warning("Thinker at %s timed out for subject %r: %s", url, subject, error)
         raise ThinkerTimeout(f"The thinker did not answer within {settings.THINKER_TIMEOUT_SECONDS:g} s.") from error
@@ -142,6 +134,6 @@ def fetch_thoughts(*, subjects: list[str]) -> list[ThinkerAnswer]:
         return [fetch_thought(subject=subjects[0])]
     # Each fetch runs in a copy of this thread's context, where ddtrace keeps the active span, so its
     # HTTP hop joins the request's trace. ddtrace's futures integration would do it for every executor,
-    # gunicorn's own included; tracing.env turns it off (BENCHMARKS.md).
+    # gunicorn's own included; tracing.env turns it off (perf/BENCHMARKS.md).
     futures = [_executor.submit(copy_context().run, fetch_thought, subject=subject) for subject in subjects]
     return [future.result() for future in futures]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from api_app.views import IndexView, ThinkView, TraceDetailView, TraceListView
-from thinkproject.tracing import view_without_span
+from core.tracing import view_without_span
 
 urlpatterns = [
     path("", IndexView.as_view(), name="index"),

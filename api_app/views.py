@@ -17,12 +17,11 @@ from rest_framework.views import APIView
 from api_app.serializers import MAX_SUBJECTS, ThinkQuerySerializer
 from api_app.thinker_client import check_thinker, fetch_thoughts
 from api_app.traces import TraceStoreUnavailable, trace_get, trace_list
-from thinker_app.models import SUBJECT_MAX_LENGTH
+from core.contract import MEMO_HEADER, SUBJECT_MAX_LENGTH, ThoughtSerializer
+from core.errors import ErrorSerializer, ValidationErrorSerializer
+from core.health import check_database, check_redis, readiness
+from core.steps import LAST_STEP
 from thinker_app.seed import SEED_THOUGHTS
-from thinker_app.serializers import MEMO_HEADER, ThoughtSerializer
-from thinkproject.errors import ErrorSerializer, ValidationErrorSerializer
-from thinkproject.health import check_database, check_redis, readiness
-from thinkproject.steps import LAST_STEP
 
 # Beside the seed's six: its two error cases (art: the default thought from step 4; peace: fails before it).
 DEMO_SUBJECTS = ["art", "peace"]

@@ -1,1 +1,1 @@
-"""The real stack as local processes, shared by tests/e2e, scripts/bench.py and scripts/screenshots.py."""
+"""The real stack as local processes, shared by tests/e2e, perf/bench.py and scripts/screenshots.py."""

@@ -16,6 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script (make screenshots): the repo's packages are not installed
 
+from core.steps import STEPS  # noqa: E402
 from harness.browser import admin_login, chromium  # noqa: E402
 from harness.processes import (  # noqa: E402
     boot_stack,
@@ -25,7 +26,6 @@ from harness.processes import (  # noqa: E402
     start_trace_agent,
     think_and_trace,
 )
-from thinkproject.steps import STEPS  # noqa: E402
 
 OUT = REPO / "docs" / "images"
 

@@ -8,6 +8,9 @@ from django.core.cache import cache as default_cache
 if TYPE_CHECKING:
     from tests.stubs import StubServer
 
+# The real processes tests/e2e boots (e2e_logs, redis_url, trace_agent, stack, dev_stack); perf/tests too.
+pytest_plugins = ["harness.fixtures"]
+
 cache: Any = default_cache  # django-redis's RedisCache (delete_pattern); django-stubs knows only BaseCache
 
 # Unit tests run in-process without ddtrace-run: they send no traces (the e2e tests trace real processes).

@@ -84,6 +84,11 @@ def json_reply(
     return Reply(status=status, body=json.dumps(data).encode(), delay_seconds=delay_seconds, headers=headers or {})
 
 
+def thought(subject: str, thought_id: int | None = 1) -> dict:
+    """A thought as the thinker answers it."""
+    return {"id": thought_id, "quote": f"On {subject}.", "author": "Someone", "subject": subject}
+
+
 class TcpProxy:
     """A TCP relay to a real server that a test can cut, black-hole and restore, on one fixed port.
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from thinkproject.steps import STEPS
+from core.steps import STEPS
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
-PAGES = [REPO / "README.md", REPO / "BENCHMARKS.md", *sorted(DOCS.rglob("*.md"))]
+PAGES = [REPO / "README.md", *sorted((REPO / "perf").glob("*.md")), *sorted(DOCS.rglob("*.md"))]
 # Where the services read their environment: Django's settings, the apps, gunicorn's config.
-CONFIGURED = [*sorted((REPO / "thinkproject").rglob("*.py")), *sorted((REPO / "api_app").rglob("*.py")),
+CONFIGURED = [*sorted((REPO / "thinkproject").rglob("*.py")), *sorted((REPO / "core").rglob("*.py")), *sorted((REPO / "api_app").rglob("*.py")),
               *sorted((REPO / "thinker_app").rglob("*.py")), REPO / "gunicorn.conf.py"]  # fmt: skip
 ENV_READERS = {
     "env_str",

@@ -7,6 +7,3 @@ class ThinkerAppConfig(AppConfig):
 
     def ready(self) -> None:
         from thinker_app import signals  # noqa: F401  (connects the memo invalidation)
-        from thinkproject.tracing import configure_tracing
-
-        configure_tracing()

@@ -1,6 +1,6 @@
 from django.db import models
 
-SUBJECT_MAX_LENGTH = 32
+from core.contract import SUBJECT_MAX_LENGTH
 
 
 class Thought(models.Model):

@@ -1,10 +1,11 @@
 import logging
 from time import sleep
-from typing import Literal, NamedTuple, TypedDict
+from typing import NamedTuple
 
 from ddtrace.trace import tracer
 from django.conf import settings
 
+from core.contract import MemoOutcome, ThoughtData
 from thinker_app.memo import memo_claim, memo_get, memo_set, memo_wait, thought_key
 from thinker_app.models import Thought
 from thinker_app.seed import SEED_THOUGHTS
@@ -24,13 +25,6 @@ class NoThought(ThinkingFailed):
     """Before the datastore (STEP 1 to 3) an unknown subject fails, as the seed's `thoughts[subject]` did."""
 
 
-class ThoughtData(TypedDict):
-    id: int | None
-    quote: str
-    author: str
-    subject: str
-
-
 def thought_data(thought: Thought) -> ThoughtData:
     return {"id": thought.id, "quote": thought.quote, "author": thought.author, "subject": thought.subject}
 
@@ -38,10 +32,6 @@ def thought_data(thought: Thought) -> ThoughtData:
 def default_thought(*, subject: str) -> ThoughtData:
     """The seed's fix for unknown subjects: a thought by The Machine, never saved."""
     return {"id": None, "quote": DEFAULT_QUOTE, "author": DEFAULT_AUTHOR, "subject": subject}
-
-
-# The memo's part in an answer: served from it, thought and then memoized, or no memo (STEP 1 to 4).
-MemoOutcome = Literal["hit", "miss", "off"]
 
 
 class Thinking(NamedTuple):

@@ -6,9 +6,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from thinker_app.serializers import MEMO_HEADER, ThinkerQuerySerializer, ThoughtSerializer
-from thinker_app.services import MemoOutcome, think_with_memo_outcome
-from thinkproject.errors import ErrorSerializer, ValidationErrorSerializer
+from core.contract import MEMO_HEADER, MemoOutcome, ThoughtSerializer
+from core.errors import ErrorSerializer, ValidationErrorSerializer
+from thinker_app.serializers import ThinkerQuerySerializer
+from thinker_app.services import think_with_memo_outcome
 
 
 class ThinkView(APIView):

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
-from thinkproject.tracing import continue_trace_from_headers
+from core.propagation import continue_incoming
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thinkproject.settings.api")
 
@@ -16,5 +16,4 @@ application: Callable[..., Any] = get_wsgi_application()
 # Django imports the URLconf (the views, DRF, drf-spectacular: about 370 modules) on the first request
 # it resolves; importing it here moves that cost from a user's request to each gunicorn worker's boot.
 import_module(settings.ROOT_URLCONF)
-if settings.TRACE_CONTINUE_INCOMING and settings.STEP.propagation == "manual":
-    application = continue_trace_from_headers(application)
+application = continue_incoming(application)  # the workshop's step 2 on the thinker

@@ -2,13 +2,9 @@ import logging
 
 import pytest
 
+from core.steps import STEPS
 from tests.conftest import closed_port
-from tests.stubs import Reply, json_reply
-from thinkproject.steps import STEPS
-
-
-def thought(subject: str, thought_id: int | None = 1) -> dict:
-    return {"id": thought_id, "quote": f"On {subject}.", "author": "Someone", "subject": subject}
+from tests.stubs import json_reply, thought
 
 
 def test_one_subject_answers_the_thinkers_thought(client, stub_thinker):
@@ -19,18 +15,6 @@ def test_one_subject_answers_the_thinkers_thought(client, stub_thinker):
     assert [request.query for request in stub_thinker.requests] == [{"subject": ["war"]}]
 
 
-def test_several_subjects_answer_a_list_in_the_order_asked(client, stub_thinker):
-    # The first subject answers last, so a list built in completion order would come out reversed.
-    delays = {"war": 0.3, "music": 0.15, "art": 0.0}
-    stub_thinker.respond = lambda request: json_reply(
-        thought(request.query["subject"][0]), delay_seconds=delays[request.query["subject"][0]]
-    )
-    response = client.get("/think/?subject=war&subject=music&subject=art")
-    assert response.status_code == 200
-    assert [item["subject"] for item in response.json()] == ["war", "music", "art"]
-    assert len(stub_thinker.requests) == 3
-
-
 def test_the_thinkers_memo_outcome_is_passed_on_one_per_subject_in_the_order_asked(client, stub_thinker):
     outcomes = {"war": "hit", "music": "miss", "art": "off"}
     stub_thinker.respond = lambda request: json_reply(
@@ -38,12 +22,6 @@ def test_the_thinkers_memo_outcome_is_passed_on_one_per_subject_in_the_order_ask
     )
     assert client.get("/think/?subject=music").headers["X-Think-Memo"] == "miss"
     assert client.get("/think/?subject=war&subject=music&subject=art").headers["X-Think-Memo"] == "hit,miss,off"
-
-
-@pytest.mark.parametrize("sent", [None, "maybe"])
-def test_a_memo_outcome_the_thinker_did_not_say_or_made_up_is_unknown(client, stub_thinker, sent):
-    stub_thinker.respond = lambda request: json_reply(thought("war"), headers={"X-Think-Memo": sent} if sent else {})
-    assert client.get("/think/?subject=war").headers["X-Think-Memo"] == "unknown"
 
 
 @pytest.mark.parametrize(
@@ -84,29 +62,6 @@ def test_a_thinker_slower_than_the_timeout_is_a_504(client, stub_thinker, settin
     assert response.json() == {"error": "thinker_timeout", "detail": "The thinker did not answer within 0.2 s."}
 
 
-@pytest.mark.parametrize(
-    "reply",
-    [
-        json_reply({"error": "server_error"}, status=500),
-        Reply(status=200, body=b"<html>not json</html>"),
-        json_reply({"quote": "no author, no subject"}),
-    ],
-    ids=["thinker-500", "not-json", "not-a-thought"],
-)
-def test_a_failing_or_garbled_thinker_is_a_502(client, stub_thinker, reply):
-    stub_thinker.respond = lambda request: reply
-    response = client.get("/think/", {"subject": "war"})
-    assert response.status_code == 502
-    assert response.json()["error"] == "thinker_unavailable"
-
-
-def test_one_failing_subject_fails_the_whole_list_with_a_502(client, stub_thinker):
-    stub_thinker.respond = lambda request: (
-        json_reply({}, status=500) if request.query["subject"] == ["music"] else json_reply(thought("war"))
-    )
-    assert client.get("/think/?subject=war&subject=music").status_code == 502
-
-
 def test_the_index_links_think_the_admin_and_the_traces(client, settings):
     settings.TRACE_UI_URL = "http://127.0.0.1:8080"
     body = client.get("/").json()
@@ -124,34 +79,6 @@ def test_the_index_links_think_the_admin_and_the_traces(client, settings):
 def test_the_index_says_which_workshop_step_the_api_runs(client, settings):
     settings.STEP = STEPS[2]
     assert client.get("/").json()["workshop_step"] == "2 of 5: joined by hand (STEP=1..5 at start-up)"
-
-
-def test_an_unknown_path_is_a_json_404(client):
-    response = client.get("/nope")
-    assert response.status_code == 404
-    assert response.json() == {"error": "not_found", "detail": "No such path: /nope"}
-
-
-def test_a_connection_dropped_before_the_answer_is_retried_once(client, stub_thinker):
-    replies = iter([Reply(drop=True), json_reply(thought("war"))])
-    stub_thinker.respond = lambda request: next(replies)
-    response = client.get("/think/", {"subject": "war"})
-    assert response.status_code == 200
-    assert len(stub_thinker.requests) == 2
-
-
-def test_a_thinker_that_keeps_dropping_connections_is_a_502_after_one_retry(client, stub_thinker):
-    stub_thinker.respond = lambda request: Reply(drop=True)
-    response = client.get("/think/", {"subject": "war"})
-    assert response.status_code == 502
-    assert len(stub_thinker.requests) == 2
-
-
-def test_a_timeout_is_not_retried(client, stub_thinker, settings):
-    settings.THINKER_TIMEOUT_SECONDS = 0.2
-    stub_thinker.respond = lambda request: json_reply(thought("war"), delay_seconds=1.0)
-    assert client.get("/think/", {"subject": "war"}).status_code == 504
-    assert len(stub_thinker.requests) == 1
 
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

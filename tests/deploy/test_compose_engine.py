@@ -41,7 +41,7 @@ AGENT = "http://127.0.0.1:8126"
 PORTS = {5000: "api", 5001: "thinker", 8126: "agent", 8080: "agent UI", 4317: "agent OTLP/gRPC",
          4318: "agent OTLP/HTTP", 55432: "db", 56379: "redis"}  # fmt: skip
 # What the image may hold (.dockerignore is an allowlist), staticfiles from the build's collectstatic.
-IMAGE_FILES = {"api_app", "gunicorn.conf.py", "load", "manage.py", "requirements-load.txt", "requirements.txt",
+IMAGE_FILES = {"api_app", "core", "gunicorn.conf.py", "load", "manage.py", "requirements-load.txt", "requirements.txt",
                "staticfiles", "thinker_app", "thinkproject"}  # fmt: skip
 
 

@@ -172,7 +172,7 @@ def test_a_stopping_pod_leaves_its_service_before_gunicorn_stops_and_has_time_to
     pause = spec["containers"][0]["lifecycle"]["preStop"]["sleep"]["seconds"]
     assert pause >= 5
     assert spec["terminationGracePeriodSeconds"] > pause + gunicorn["graceful_timeout"]
-    assert gunicorn["worker_class"] == "thinkproject.gunicorn_workers.ThreadWorker"
+    assert gunicorn["worker_class"] == "core.gunicorn_workers.ThreadWorker"
 
 
 def test_the_pods_run_as_the_dockerfiles_user_and_group():

@@ -212,7 +212,7 @@ def test_a_replica_stopping_gracefully_refuses_new_connections_at_once_and_answe
 ) -> None:
     """gunicorn's gthread worker would keep its listening socket open until it exits, so new connections
     would wait unanswered in the backlog and be reset seconds later; ours closes it when the stop begins
-    (thinkproject/gunicorn_workers.py), so a proxy or the API's client can go elsewhere at once."""
+    (core/gunicorn_workers.py), so a proxy or the API's client can go elsewhere at once."""
     redis_url = own_redis_database(redis_url)
     # A long think: the request is still in flight, whatever the machine's load, when the socket closes.
     common = stack_env(e2e_logs, redis_url, trace_agent.url, THINK_DELAY_SECONDS="3")

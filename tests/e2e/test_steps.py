@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 import pytest
 import redis
 
+from core.steps import STEPS
 from harness.processes import Stack, boot_dev_stack, boot_stack, think_and_trace
 from harness.spans import dump, shape
-from thinkproject.steps import STEPS
 
 API = ("thinker-api", "django.request")
 HOP = ("requests", "requests.request")

@@ -4,8 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.db import connections
 
+from core.contract import ThoughtData
 from thinker_app.memo import lock_key, thought_key
-from thinker_app.services import ThoughtData, think
+from thinker_app.services import think
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("clean_memo")]
 

@@ -1,6 +1,6 @@
 import pytest
 
-from thinkproject.steps import STEPS
+from core.steps import STEPS
 
 pytestmark = [
     pytest.mark.django_db,

@@ -1,20 +1,20 @@
 """The public Think API (service thinker-api, port 5000); it also serves the admin."""
 
-from thinkproject.env import env_bool, env_float, env_str
+from core.env import env_bool, env_float, env_str
 from thinkproject.settings.base import *  # noqa: F403
 from thinkproject.settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS
 
 ROOT_URLCONF = "thinkproject.urls.api"
 
 INSTALLED_APPS = [
-    "thinkproject",  # first, as in base.py
+    "core",  # first, as in base.py
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    *(app for app in INSTALLED_APPS if app != "thinkproject"),
+    *(app for app in INSTALLED_APPS if app != "core"),
     "api_app",
 ]
 MIDDLEWARE = [

@@ -7,8 +7,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
-from thinkproject.env import env_bool, env_float, env_int, env_list, env_str
-from thinkproject.steps import step_from
+from core.env import env_bool, env_float, env_int, env_list, env_str
+from core.steps import step_from
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -81,7 +81,7 @@ THINK_LOCK_TIMEOUT_SECONDS = env_float("THINK_LOCK_TIMEOUT_SECONDS", THINK_DELAY
 # How often, at most, a process logs that Redis is unreachable (one line per interval, not per request).
 REDIS_WARNING_INTERVAL_SECONDS = env_float("REDIS_WARNING_INTERVAL_SECONDS", 60.0)
 
-# The workshop's step (thinkproject/steps.py): how the trace crosses the hop, the datastore, the memo.
+# The workshop's step (core/steps.py): how the trace crosses the hop, the datastore, the memo.
 STEP = step_from(env_str("STEP", ""))
 if env_str("TRACE_PROPAGATION", ""):
     raise ImproperlyConfigured(
@@ -91,10 +91,9 @@ if env_str("TRACE_PROPAGATION", ""):
 # private thinker's are; the public API starts a new trace whatever a client sends.
 TRACE_CONTINUE_INCOMING = False
 
-# The project package is an app for its runserver command, and comes first so that command wins
-# over django.contrib.staticfiles' (which it wraps).
+# core comes first: its runserver command must win over django.contrib.staticfiles' (which it wraps).
 INSTALLED_APPS = [
-    "thinkproject",
+    "core",
     "rest_framework",
     "drf_spectacular",
     "thinker_app",
@@ -108,7 +107,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
-    "EXCEPTION_HANDLER": "thinkproject.errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Content negotiation by the Accept header only: no ?format= (an unknown one would be a bare 404).
     "URL_FORMAT_OVERRIDE": None,
@@ -133,7 +132,7 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"datadog": {"()": "thinkproject.logging.DatadogDefaultsFilter"}},
+    "filters": {"datadog": {"()": "core.logging.DatadogDefaultsFilter"}},
     "formatters": {
         # Datadog's documented layout, so logs and traces join in Datadog (and greppable locally).
         "datadog": {

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from api_app.views import readyz
-from thinkproject.health import healthz
+from core.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("api_app.urls")),
 ]
 
-handler400 = "thinkproject.errors.bad_request"
-handler403 = "thinkproject.errors.permission_denied"
-handler404 = "thinkproject.errors.not_found"
-handler500 = "thinkproject.errors.server_error"
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.not_found"
+handler500 = "core.errors.server_error"

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from thinkproject.health import healthz, readyz
+from core.health import healthz, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -12,7 +12,7 @@ urlpatterns = [
     path("", include("thinker_app.urls")),
 ]
 
-handler400 = "thinkproject.errors.bad_request"
-handler403 = "thinkproject.errors.permission_denied"
-handler404 = "thinkproject.errors.not_found"
-handler500 = "thinkproject.errors.server_error"
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.not_found"
+handler500 = "core.errors.server_error"

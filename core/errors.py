@@ -5,16 +5,15 @@ from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from thinkproject.tracing import clear_client_error
+from core.json_errors import SERVER_ERROR_DETAIL, error_body, error_code
+from core.tracing import clear_client_error
 
 logger = logging.getLogger(__name__)
-
-SERVER_ERROR_DETAIL = "The server failed to answer; the error is in the logs and the trace."
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -60,7 +59,7 @@ def _error_response(exc: Exception, context: dict[str, Any]) -> Response:
         # Not an API exception. The stack goes to the log and, via the request span, to the trace;
         # never into the response, whatever DEBUG says.
         if isinstance(exc, SuspiciousOperation):  # e.g. more query parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS
-            return Response({"error": "bad_request", "detail": str(exc)}, status=400)
+            return Response({"error": error_code(400), "detail": str(exc)}, status=400)
         if isinstance(exc, (OperationalError, InterfaceError)):
             logger.error("Database unavailable: %s", exc)
             return Response(
@@ -68,7 +67,7 @@ def _error_response(exc: Exception, context: dict[str, Any]) -> Response:
                 status=503,
             )
         logger.error("Unhandled %s: %s", type(exc).__name__, exc, exc_info=exc)
-        return Response({"error": "server_error", "detail": SERVER_ERROR_DETAIL}, status=500)
+        return Response({"error": error_code(500), "detail": SERVER_ERROR_DETAIL}, status=500)
     if isinstance(exc, exceptions.ValidationError):
         body = {"error": "invalid_request", "detail": _first_message(exc.detail), "fields": exc.detail}
     else:
@@ -79,21 +78,22 @@ def _error_response(exc: Exception, context: dict[str, Any]) -> Response:
     return response
 
 
-def json_error(status: int, code: str, detail: str) -> JsonResponse:
-    return JsonResponse({"error": code, "detail": detail}, status=status)
+def json_error(status: int, detail: str) -> HttpResponse:
+    return HttpResponse(error_body(status, detail), status=status, content_type="application/json")
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return json_error(400, "bad_request", str(exception) if exception else "Bad request.")
+# Django's handler400/403/404/500 (both URLconfs).
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return json_error(400, str(exception) if exception else "Bad request.")
 
 
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return json_error(403, "forbidden", "You may not do that.")
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return json_error(403, "You may not do that.")
 
 
-def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return json_error(404, "not_found", f"No such path: {request.path}")
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return json_error(404, f"No such path: {request.path}")
 
 
-def server_error(request: HttpRequest) -> JsonResponse:
-    return json_error(500, "server_error", SERVER_ERROR_DETAIL)
+def server_error(request: HttpRequest) -> HttpResponse:
+    return json_error(500, SERVER_ERROR_DETAIL)

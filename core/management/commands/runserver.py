@@ -1,22 +1,17 @@
 """runserver (`make run`), answering the requests it rejects before Django runs in the services' JSON error shape."""
 
-import json
 from typing import Any
 
 from django.apps import apps
 from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
+
+from core.json_errors import error_body
 
 # Wrap the runserver this one shadows, so the API keeps staticfiles' (--insecure, --nostatic).
 if apps.is_installed("django.contrib.staticfiles"):
     from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
 else:  # the command staticfiles' one extends
     from django.core.management.commands.runserver import Command as RunserverCommand  # type: ignore[assignment]
-
-# The statuses http.server sends itself, with the codes gunicorn.conf.py's write_json_error gives the
-# same rejections under gunicorn (it cannot import them: it also serves the seed, outside this repo's path).
-REJECTED_REQUEST_CODES = {
-    400: "bad_request", 414: "uri_too_long", 431: "headers_too_large", 505: "http_version_not_supported",
-}  # fmt: skip
 
 
 class JSONErrorRequestHandler(WSGIRequestHandler):
@@ -28,7 +23,7 @@ class JSONErrorRequestHandler(WSGIRequestHandler):
         # A request line that did not parse leaves HTTP/0.9, which http.server answers with a bare body.
         if self.request_version == "HTTP/0.9":
             self.request_version = self.protocol_version
-        body = json.dumps({"error": REJECTED_REQUEST_CODES.get(code, "bad_request"), "detail": detail}).encode()
+        body = error_body(code, detail)
         self.send_response(code, reason)
         self.send_header("Connection", "close")
         self.send_header("Content-Type", "application/json")

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.processes import Stack, TraceAgent, boot_flask_seed, think, wait_until
+from harness.processes import Stack, TraceAgent, think, wait_until
 from harness.spans import Span, by_name, dump
+from perf.boots import boot_flask_seed
 
 SEED_SERVICES = {"seed-api", "seed-thinker"}
 

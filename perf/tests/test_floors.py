@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.processes import Stack, TraceAgent, boot_django_floor, boot_tracer_floor, think, wait_until
+from harness.processes import Stack, TraceAgent, think, wait_until
 from harness.spans import Span, dump
+from perf.boots import boot_django_floor, boot_tracer_floor
 
 FLOORS: dict[str, tuple[Callable[..., Stack], str]] = {
     # service prefix: (boot, the request spans' name)

@@ -1,20 +1,17 @@
 """The project's one place for tracing code: what ddtrace-run and tracing.env cannot say."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from ddtrace import config
 from ddtrace.constants import ERROR_MSG, ERROR_STACK, ERROR_TYPE
-from ddtrace.propagation.http import HTTPPropagator
 from ddtrace.trace import Span, TraceFilter, tracer
-from django.conf import settings
 from django.views import View
 from wrapt import BaseObjectProxy, CallableObjectProxy
 
-from thinkproject.health import UNTRACED_PATH_PREFIXES
-
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+from core.health import UNTRACED_PATH_PREFIXES
+from core.propagation import ddtrace_continues_incoming
 
 # Redis commands whose arguments after the key are the cached value.
 _VALUE_WRITING_COMMANDS = {"SET", "SETEX", "PSETEX", "SETNX", "GETSET", "MSET", "APPEND"}
@@ -61,11 +58,8 @@ def configure_tracing() -> None:
     # integration has no per-session switch, so it injects nowhere and the thinker client injects
     # for itself (api_app/thinker_client.py).
     config.requests["distributed_tracing"] = False
-    # ddtrace continues an incoming trace only in the thinker (callers are ours) and only in `auto`;
-    # in `manual` the thinker does it itself (continue_trace_from_headers). Read per request.
-    config.django["distributed_tracing_enabled"] = (
-        settings.TRACE_CONTINUE_INCOMING and settings.STEP.propagation == "auto"
-    )
+    # Read per request: whether ddtrace continues an incoming trace (core/propagation.py says when).
+    config.django["distributed_tracing_enabled"] = ddtrace_continues_incoming()
 
 
 def view_without_span(view_class: type[View], **initkwargs: Any) -> Callable[..., Any]:
@@ -73,9 +67,8 @@ def view_without_span(view_class: type[View], **initkwargs: Any) -> Callable[...
 
     This is the seed's trace shape: request, HTTP hop, request, `think`, Redis. ddtrace gives a DRF
     view five `django.view*` spans (it wraps as_view, then path(), and every lifecycle method of every
-    class in the view's MRO) and has no switch for them. Even one cost 0.23 M instructions per request
-    per service, 3.5% of a traced hit (BENCHMARKS.md), and told nothing the request span does not. So
-    `view_class` gets back its unwrapped methods, and path() gets the plain view in a wrapt proxy,
+    class in the view's MRO), with no switch; they tell nothing the request span does not, at a cost
+    measured in perf/BENCHMARKS.md. So `view_class` gets back its unwrapped methods, and path() gets the plain view in a wrapt proxy,
     which ddtrace's path() instrumentation leaves alone as already wrapped. Without ddtrace it serves
     the plain view the same way.
     """
@@ -105,31 +98,3 @@ def clear_client_error() -> None:
         span.error = 0
         for tag in (ERROR_TYPE, ERROR_MSG, ERROR_STACK):
             span.remove_tag(tag)
-
-
-def inject_trace_headers(headers: dict[str, str] | Any) -> None:
-    """Write the current span's trace headers (x-datadog-*, traceparent, ...) into `headers`."""
-    span = tracer.current_span()
-    if span is not None:
-        HTTPPropagator.inject(span.context, headers)
-
-
-def continue_trace_from_headers(app: WSGIApp) -> WSGIApp:
-    """The seed's step 2 on the thinker's side: adopt the caller's trace from its headers.
-
-    It runs around Django, not inside it: in a Django middleware the request span has already
-    started a new trace, and assigning span.trace_id / span.parent_id as the Flask seed did makes
-    ddtrace 4 drop the thinker's whole trace (both measured with ddtrace 4.16).
-    """
-
-    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        headers = {
-            key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")
-        }
-        tracer.context_provider.activate(HTTPPropagator.extract(headers))
-        try:
-            return app(environ, start_response)
-        finally:
-            tracer.context_provider.activate(None)  # the next request on this thread starts clean
-
-    return wsgi

@@ -1,15 +1,14 @@
-#!/usr/bin/env python
 """make bench: start the stack as docker compose runs it, measure it with bounded loads, print one table.
 
 Stacks: gunicorn with gunicorn.conf.py under ddtrace-run, the test agent, a private redis-server, and
 PostgreSQL when POSTGRES_TEST_SERVER_URL answers (else SQLite); one traced, one with DD_TRACE_ENABLED=false, and
-the workshop's own Flask app (bench/flask_seed) the same two ways, the Django floor (bench/django_floor: bare Django
+the workshop's own Flask app (perf/flask_seed) the same two ways, the Django floor (perf/django_floor: bare Django
 with the workshop's five spans) the same two ways and again with hand-made request spans instead of ddtrace's Django
-integration, the tracer floor (bench/tracer_floor: those five spans with no framework) the same two ways, and the
-floor (bench/floor: the two hops with no framework and no tracing), all
+integration, the tracer floor (perf/tracer_floor: those five spans with no framework) the same two ways, and the
+floor (perf/floor: the two hops with no framework and no tracing), all
 up at once and loaded in alternating turns (the machine's speed drifts; see interleaved_loads), so
 "faster than the seed" compares one machine with itself.
-Loads: wrk on loopback, fixed durations. Writes bench/results.json, bench/results.md and bench/latency.png.
+Loads: wrk on loopback, fixed durations. Writes perf/results/: results.json, results.md and latency.png.
 """
 
 import argparse
@@ -21,7 +20,6 @@ import re
 import secrets
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -32,19 +30,11 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-
-from harness.processes import (  # noqa: E402
+from harness.processes import (
     POSTGRES_SERVER,
-    THINKER_PROCESSES,
     Stack,
     TraceAgent,
-    boot_django_floor,
-    boot_flask_seed,
     boot_stack,
-    boot_tracer_floor,
     clean_env,
     create_postgres_database,
     drop_created_databases,
@@ -56,15 +46,16 @@ from harness.processes import (  # noqa: E402
     start_trace_agent,
     think,
 )
-from harness.spans import joined  # noqa: E402
+from harness.spans import joined
+from perf.boots import PERF, THINKER_PROCESSES, boot_django_floor, boot_flask_seed, boot_tracer_floor
 
-OUT = REPO / "bench"
+OUT = PERF / "results"
 # The floors answer hits only, and are loaded at 8 connections only: the one figure they are compared at.
 # The traced floors, each with an untraced twin: what the summary calls each, and what it is.
 TRACED_FLOORS = {
-    "django_floor": ("the Django floor", "bench/django_floor: bare Django, the same 5 spans"),
+    "django_floor": ("the Django floor", "perf/django_floor: bare Django, the same 5 spans"),
     "django_floor_hand_made": ("the Django floor with hand-made request spans", "ddtrace's Django integration off"),
-    "tracer_floor": ("the tracer floor", "bench/tracer_floor: no framework, hand-made request spans, the same 5 spans"),
+    "tracer_floor": ("the tracer floor", "perf/tracer_floor: no framework, hand-made request spans, the same 5 spans"),
 }
 FLOORS = ("floor", *TRACED_FLOORS, *(f"{mode}_untraced" for mode in TRACED_FLOORS))
 
@@ -283,9 +274,9 @@ def boot(
 
 
 def boot_floor(logs: Path, redis_url: str) -> Stack:
-    """bench/floor's two WSGI apps under gunicorn with gunicorn.conf.py, untraced."""
+    """perf/floor's two WSGI apps under gunicorn with gunicorn.conf.py, untraced."""
     env = clean_env(REDIS_URL=own_redis_database(redis_url), DD_TRACE_ENABLED="false")
-    floor = REPO / "bench" / "floor"
+    floor = PERF / "floor"
     thinker_url, thinker, api_url, api = start_pair(
         lambda: start_gunicorn("floor-thinker", {**THINKER_PROCESSES, **env}, logs, "wsgi:thinker", floor, "/"),
         lambda url: start_gunicorn("floor-api", {**env, "THINKER_URL": url}, logs, "wsgi:api", floor, "/"),
@@ -440,7 +431,7 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
             f"{t8['cpu_ms_per_request']:.2f} ms traced",
             f"{u8['cpu_ms_per_request']:.2f} ms untraced; Flask seed {s8['cpu_ms_per_request']:.2f} ms traced, "
             f"{su8['cpu_ms_per_request']:.2f} ms untraced; "
-            f"no framework (bench/floor) {f8['cpu_ms_per_request']:.2f} ms",
+            f"no framework (perf/floor) {f8['cpu_ms_per_request']:.2f} ms",
             f"{versus['median']:.2f}× the seed's ({versus['min']:.2f}–{versus['max']:.2f}×); "
             "target ≤ 0.5× (3.5 ms of the seed's 7)",
         )

@@ -1,6 +1,6 @@
 import logging
 
-from thinkproject.logging import DatadogDefaultsFilter
+from core.logging import DatadogDefaultsFilter
 from thinkproject.settings.base import LOGGING
 
 

@@ -4,8 +4,8 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from core.steps import STEPS, step_from
 from harness.processes import REPO, clean_env
-from thinkproject.steps import STEPS, step_from
 
 
 def test_unset_or_blank_is_the_last_step_with_everything_on():

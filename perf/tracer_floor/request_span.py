@@ -2,7 +2,7 @@
 
 The span a framework integration would make: service from DD_SERVICE, type `web`, resource `GET <path>`,
 the method, route and status tags, the caller's trace continued where the service is private. Used by
-bench/tracer_floor and by bench/django_floor with ddtrace's Django integration switched off, so the bench
+perf/tracer_floor and by perf/django_floor with ddtrace's Django integration switched off, so the bench
 can show what that integration's request span costs beyond this one.
 """
 

@@ -1,6 +1,6 @@
 from ddtrace.trace import Span
 
-from thinkproject.tracing import DropCachedValues
+from core.tracing import DropCachedValues
 
 
 def redis_span(raw_command: str) -> Span:
@@ -31,7 +31,7 @@ def request_span(url: str) -> Span:
 
 
 def test_health_check_and_trace_page_traces_are_dropped_and_others_kept():
-    from thinkproject.tracing import DropOwnTraffic
+    from core.tracing import DropOwnTraffic
 
     drop = DropOwnTraffic()
     assert drop.process_trace([request_span("http://127.0.0.1:5000/traces/123/")]) is None
@@ -45,7 +45,7 @@ def failed_request_span(error: Exception) -> Span:
     """A request span that ddtrace's DRF hook marked failed for `error`, then our exception handler ran."""
     from ddtrace.trace import tracer
 
-    from thinkproject.errors import exception_handler
+    from core.errors import exception_handler
 
     with tracer.trace("django.request") as span:
         try:

@@ -1,8 +1,7 @@
-#!/usr/bin/env python
 """Measure one lever: two traced stacks that differ only in environment, hits loaded in alternating turns.
 
-    .venv/bin/python scripts/bench_ab.py --b GUNICORN_ACCESS_LOG= --seconds 40 --turns 20
-    .venv/bin/python scripts/bench_ab.py --callgrind --b DD_TRACE_ENABLED=false
+    .venv/bin/python -m perf.bench_ab --b GUNICORN_ACCESS_LOG= --seconds 40 --turns 20
+    .venv/bin/python -m perf.bench_ab --callgrind --b DD_TRACE_ENABLED=false
 
 Both stacks boot as `make bench` boots ours (ddtrace-run gunicorn with gunicorn.conf.py and tracing.env, one
 test agent, one redis-server, PostgreSQL when it answers), then take the same load in ABBA turns.
@@ -29,7 +28,8 @@ from pathlib import Path
 
 import requests
 
-from bench import (  # puts the repo on sys.path
+from harness.processes import Stack, wait_until
+from perf.bench import (
     bench_services,
     boot,
     interleaved_loads,
@@ -37,7 +37,6 @@ from bench import (  # puts the repo on sys.path
     postgres_database,
     process_tree,
 )
-from harness.processes import Stack, wait_until
 
 
 def assignment(text: str) -> tuple[str, str]:

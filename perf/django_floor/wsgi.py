@@ -4,10 +4,10 @@
 untraced, to show what Django and its tracing cost by themselves: no installed apps, no middleware, no
 database, no DRF, one function view per service. The API asks the thinker over a kept-alive `requests`
 session; the thinker reads one Redis key inside a `think` span. Traced, a hit is the workshop's trace:
-API request, HTTP hop, thinker request, `think`, Redis GET. Like bench/floor, it answers hits only.
+API request, HTTP hop, thinker request, `think`, Redis GET. Like perf/floor, it answers hits only.
 
 With DJANGO_FLOOR_REQUEST_SPANS=hand-made (and ddtrace's Django integration off: DD_TRACE_DJANGO_ENABLED=false),
-each request span is bench/tracer_floor/request_span.py's instead of the integration's, the rest unchanged, so
+each request span is perf/tracer_floor/request_span.py's instead of the integration's, the rest unchanged, so
 the bench can tell what the integration's request span costs.
 """
 
@@ -61,7 +61,7 @@ def api(request: HttpRequest) -> HttpResponse:
     return HttpResponse(answer.content, status=answer.status_code, content_type="application/json")
 
 
-# A wrapt proxy, as in thinkproject.tracing.view_without_span: ddtrace's path() instrumentation leaves an
+# A wrapt proxy, as in core.tracing.view_without_span: ddtrace's path() instrumentation leaves an
 # already wrapped view alone, so there is no `django.view` span, as in ours and the seed's traces.
 urlpatterns = [path("", CallableObjectProxy(thinker)), path("think/", CallableObjectProxy(api))]
 

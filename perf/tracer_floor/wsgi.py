@@ -4,7 +4,7 @@
 and untraced, to show what ddtrace itself costs for the workshop's trace when no framework integration runs:
 each request span comes from request_span.py, and ddtrace's own requests and redis integrations make the
 HTTP hop and the Redis GET, as they do in ours. Traced, a hit is API request, HTTP hop, thinker request,
-`think`, Redis GET. Like bench/floor, it answers hits only.
+`think`, Redis GET. Like perf/floor, it answers hits only.
 """
 
 import os

@@ -1,4 +1,4 @@
-"""Liveness and readiness endpoints for both services (their traces are dropped: thinkproject/tracing.py)."""
+"""Liveness and readiness endpoints for both services (their traces are dropped: core/tracing.py)."""
 
 from collections.abc import Callable
 from typing import Any

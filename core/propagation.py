@@ -1,0 +1,72 @@
+"""The workshop's trace propagation across the hop, in one place: what each step does with trace headers.
+
+`settings.STEP.propagation` (core/steps.py) is read here and nowhere else:
+- `off` (step 1): no trace headers leave the API; the thinker starts a trace of its own (two traces).
+- `manual` (step 2): our code writes the headers (`headers_for_thinker`) and the thinker continues them
+  (`continue_incoming`), as the seed does by hand.
+- `auto` (steps 3 to 5): the headers go on the wire with the request (`inject_on_the_wire`), and ddtrace's
+  Django integration continues them (`ddtrace_continues_incoming`).
+Only the thinker continues a trace (`settings.TRACE_CONTINUE_INCOMING`): the public API's callers are not
+ours, so it starts a new trace whatever a client sends. And only the thinker client sends our headers.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ddtrace.propagation.http import HTTPPropagator
+from ddtrace.trace import tracer
+from django.conf import settings
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def headers_for_thinker() -> dict[str, str]:
+    """Step 2: the trace headers the thinker client sends, written by hand before the HTTP hop's span
+    starts, so the thinker hangs under the view's span, beside the hop (the seed's shape)."""
+    headers: dict[str, str] = {}
+    if settings.STEP.propagation == "manual":
+        _inject(headers)
+    return headers
+
+
+def inject_on_the_wire(headers: Any) -> None:
+    """Steps 3 to 5: add the trace headers to a request the thinker client is sending, as ddtrace's requests
+    integration would. The current span is that integration's `requests.request`: the thinker's request
+    becomes its child. (The integration's own injection is off: it would send our headers anywhere.)"""
+    if settings.STEP.propagation == "auto":
+        _inject(headers)
+
+
+def ddtrace_continues_incoming() -> bool:
+    """Steps 3 to 5, on the thinker: ddtrace's Django integration continues the caller's trace."""
+    return settings.TRACE_CONTINUE_INCOMING and settings.STEP.propagation == "auto"
+
+
+def continue_incoming(application: WSGIApp) -> WSGIApp:
+    """Step 2, on the thinker: `application`, adopting the caller's trace from its headers; else unchanged.
+
+    It runs around Django, not inside it: in a Django middleware the request span has already
+    started a new trace, and assigning span.trace_id / span.parent_id as the Flask seed did makes
+    ddtrace 4 drop the thinker's whole trace (both measured with ddtrace 4.16).
+    """
+    if not (settings.TRACE_CONTINUE_INCOMING and settings.STEP.propagation == "manual"):
+        return application
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        headers = {
+            key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")
+        }
+        tracer.context_provider.activate(HTTPPropagator.extract(headers))
+        try:
+            return application(environ, start_response)
+        finally:
+            tracer.context_provider.activate(None)  # the next request on this thread starts clean
+
+    return wsgi
+
+
+def _inject(headers: dict[str, str] | Any) -> None:
+    """Write the current span's trace headers (x-datadog-*, traceparent, ...) into `headers`."""
+    span = tracer.current_span()
+    if span is not None:
+        HTTPPropagator.inject(span.context, headers)

@@ -1,0 +1,104 @@
+"""Boots of what `make bench` measures beside ours: the workshop's own Flask app and the floors, each as two
+gunicorn services under ddtrace-run (harness/processes.py boots ours)."""
+
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from harness.processes import Stack, clean_env, own_redis_database, service_env, start_gunicorn, start_pair
+
+PERF = Path(__file__).resolve().parent
+
+FLASK_SEED = PERF / "flask_seed"
+# gunicorn.conf.py gives our thinker one process; the seed's and the floor's get the same worker model.
+THINKER_PROCESSES = {"GUNICORN_WORKERS": "1"}
+
+
+def boot_flask_seed(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
+    """The workshop's own Flask app (perf/flask_seed) under ddtrace-run gunicorn with our gunicorn.conf.py.
+
+    ddtrace's defaults, none of tracing.env: the seed as the workshop ships it. Services seed-api and
+    seed-thinker, so its traces stand apart from ours in the test agent.
+    """
+    env = clean_env(
+        SEED_DATABASE_URL=f"sqlite:///{logs / f'seed-{secrets.token_hex(4)}.sqlite3'}",
+        REDIS_URL=own_redis_database(redis_url),
+        DD_TRACE_AGENT_URL=agent_url,
+        DD_ENV="local",
+        **extra_env,
+    )
+    subprocess.run([sys.executable, "thinker.py"], cwd=FLASK_SEED, env=env, check=True, capture_output=True)
+    thinker_url, thinker, api_url, api = start_pair(
+        lambda: start_gunicorn(
+            "seed-thinker",
+            {**THINKER_PROCESSES, **env, "DD_SERVICE": "seed-thinker"},
+            logs,
+            "thinker:app",
+            FLASK_SEED,
+            "/?subject=war",
+        ),
+        lambda url: start_gunicorn(
+            "seed-api",
+            {**env, "DD_SERVICE": "seed-api", "THINKER_URL": url},
+            logs,
+            "api:app",
+            FLASK_SEED,
+            "/think/?subject=war",
+        ),
+    )
+    return Stack(api_url, thinker_url, api, thinker, env["REDIS_URL"], env)
+
+
+DJANGO_FLOOR = PERF / "django_floor"
+TRACER_FLOOR = PERF / "tracer_floor"
+
+
+def boot_floor_pair(
+    name: str, logs: Path, redis_url: str, agent_url: str, chdir: Path, apps: tuple[str, str], **extra_env: str
+) -> Stack:
+    """A floor's thinker and API (`apps`: their WSGI names) under ddtrace-run gunicorn with tracing.env, as
+    ours boots; services `<name>-thinker` and `<name>-api`. Floors answer hits only."""
+    env = service_env(REDIS_URL=own_redis_database(redis_url), DD_TRACE_AGENT_URL=agent_url, **extra_env)
+    thinker_app, api_app = apps
+    thinker_url, thinker, api_url, api = start_pair(
+        lambda: start_gunicorn(
+            f"{name}-thinker",
+            {**THINKER_PROCESSES, **env, "DD_SERVICE": f"{name}-thinker"},
+            logs,
+            thinker_app,
+            chdir,
+            "/?subject=war",
+        ),
+        lambda url: start_gunicorn(
+            f"{name}-api",
+            {**env, "DD_SERVICE": f"{name}-api", "THINKER_URL": url},
+            logs,
+            api_app,
+            chdir,
+            "/think/?subject=war",
+        ),
+    )
+    return Stack(api_url, thinker_url, api, thinker, env["REDIS_URL"], env)
+
+
+def boot_django_floor(
+    logs: Path, redis_url: str, agent_url: str, *, hand_made_request_spans: bool = False, **extra_env: str
+) -> Stack:
+    """perf/django_floor (bare Django, one view per service): services django-floor-{api,thinker}.
+
+    `hand_made_request_spans`: ddtrace's Django integration off, perf/tracer_floor's request span instead
+    (services django-floor-hand-made-{api,thinker}).
+    """
+    if hand_made_request_spans:
+        extra_env = {**extra_env, "DJANGO_FLOOR_REQUEST_SPANS": "hand-made", "DD_TRACE_DJANGO_ENABLED": "false"}
+    name = "django-floor-hand-made" if hand_made_request_spans else "django-floor"
+    apps = ("wsgi:application", "wsgi:application")
+    return boot_floor_pair(name, logs, redis_url, agent_url, DJANGO_FLOOR, apps, **extra_env)
+
+
+def boot_tracer_floor(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
+    """perf/tracer_floor (no framework, hand-made request spans): services tracer-floor-{api,thinker}."""
+    return boot_floor_pair(
+        "tracer-floor", logs, redis_url, agent_url, TRACER_FLOOR, ("wsgi:thinker", "wsgi:api"), **extra_env
+    )

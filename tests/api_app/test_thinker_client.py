@@ -1,0 +1,87 @@
+"""api_app/thinker_client.py against a real HTTP server standing in for the thinker (tests/stubs.py)."""
+
+import logging
+
+import pytest
+
+from api_app.thinker_client import ThinkerTimeout, ThinkerUnavailable, fetch_thought, fetch_thoughts
+from tests.conftest import closed_port
+from tests.stubs import Reply, json_reply, thought
+
+
+def test_the_answer_is_the_thought_and_the_memo_outcome_the_thinker_sent(stub_thinker):
+    stub_thinker.respond = lambda request: json_reply(
+        thought(request.query["subject"][0]), headers={"X-Think-Memo": "hit"}
+    )
+    answer = fetch_thought(subject="war")
+    assert answer.thought == thought("war")
+    assert answer.memo == "hit"
+    assert [request.query for request in stub_thinker.requests] == [{"subject": ["war"]}]
+
+
+@pytest.mark.parametrize("sent", [None, "maybe"])
+def test_a_memo_outcome_the_thinker_did_not_say_or_made_up_is_unknown(stub_thinker, sent):
+    stub_thinker.respond = lambda request: json_reply(thought("war"), headers={"X-Think-Memo": sent} if sent else {})
+    assert fetch_thought(subject="war").memo == "unknown"
+
+
+def test_several_subjects_come_back_in_the_order_asked(stub_thinker):
+    # The first subject answers last, so a list built in completion order would come out reversed.
+    delays = {"war": 0.3, "music": 0.15, "art": 0.0}
+    stub_thinker.respond = lambda request: json_reply(
+        thought(request.query["subject"][0]), delay_seconds=delays[request.query["subject"][0]]
+    )
+    answers = fetch_thoughts(subjects=["war", "music", "art"])
+    assert [answer.thought["subject"] for answer in answers] == ["war", "music", "art"]
+
+
+def test_an_unreachable_thinker_raises_unavailable_with_a_log_line(settings, caplog):
+    settings.THINKER_URL = f"http://127.0.0.1:{closed_port()}"
+    with caplog.at_level(logging.WARNING, logger="api_app.thinker_client"), pytest.raises(ThinkerUnavailable):
+        fetch_thought(subject="war")
+    assert "unreachable" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        json_reply({"error": "server_error"}, status=500),
+        Reply(status=200, body=b"<html>not json</html>"),
+        json_reply({"quote": "no author, no subject"}),
+    ],
+    ids=["thinker-500", "not-json", "not-a-thought"],
+)
+def test_a_failing_or_garbled_thinker_raises_unavailable(stub_thinker, reply):
+    stub_thinker.respond = lambda request: reply
+    with pytest.raises(ThinkerUnavailable):
+        fetch_thought(subject="war")
+
+
+def test_one_failing_subject_fails_the_whole_list(stub_thinker):
+    stub_thinker.respond = lambda request: (
+        json_reply({}, status=500) if request.query["subject"] == ["music"] else json_reply(thought("war"))
+    )
+    with pytest.raises(ThinkerUnavailable):
+        fetch_thoughts(subjects=["war", "music"])
+
+
+def test_a_connection_dropped_before_the_answer_is_retried_once(stub_thinker):
+    replies = iter([Reply(drop=True), json_reply(thought("war"))])
+    stub_thinker.respond = lambda request: next(replies)
+    assert fetch_thought(subject="war").thought == thought("war")
+    assert len(stub_thinker.requests) == 2
+
+
+def test_a_thinker_that_keeps_dropping_connections_raises_unavailable_after_one_retry(stub_thinker):
+    stub_thinker.respond = lambda request: Reply(drop=True)
+    with pytest.raises(ThinkerUnavailable):
+        fetch_thought(subject="war")
+    assert len(stub_thinker.requests) == 2
+
+
+def test_a_timeout_raises_timeout_and_is_not_retried(stub_thinker, settings):
+    settings.THINKER_TIMEOUT_SECONDS = 0.2
+    stub_thinker.respond = lambda request: json_reply(thought("war"), delay_seconds=1.0)
+    with pytest.raises(ThinkerTimeout):
+        fetch_thought(subject="war")
+    assert len(stub_thinker.requests) == 1
