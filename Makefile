@@ -10,8 +10,11 @@ API_SETTINGS := thinkproject.settings.api
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-load.txt | $(BIN)/python
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-load.txt requirements-agent.txt | $(BIN)/python
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)/agent
+	$(VENV)/agent/bin/pip install --disable-pip-version-check -q -r requirements-agent.txt
+	ln -sf ../agent/bin/ddapm-test-agent $(BIN)/ddapm-test-agent
 	touch $@
 
 install: $(VENV)/.installed

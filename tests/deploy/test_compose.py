@@ -178,6 +178,6 @@ def test_the_load_profile_runs_make_loads_locust_at_the_api_once_it_is_healthy()
 
 
 def test_the_test_agent_image_is_the_release_the_tests_pin(services):
-    pinned = re.search(r"^ddapm-test-agent==(\S+)$", (REPO / "requirements-dev.txt").read_text(), re.M)
+    pinned = re.search(r"^ddapm-test-agent==(\S+)$", (REPO / "requirements-agent.txt").read_text(), re.M)
     assert services["agent"]["image"].rsplit(":", 1)[1] == f"v{pinned[1]}"
     assert services["agent"]["command"][1:3] == ["--host", "0.0.0.0"], "it binds 127.0.0.1 unless told"
