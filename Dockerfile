@@ -20,4 +20,5 @@ RUN DJANGO_SECRET_KEY=build-time-only python manage.py collectstatic --noinput -
 # The code stays owned by root: the service user can read it, not change it.
 USER 10001
 EXPOSE 5000 5001
-CMD ["ddtrace-run", "gunicorn", "-c", "gunicorn.conf.py", "thinkproject.wsgi:application"]
+# core.traced: ddtrace-run, or the OpenTelemetry SDK for a service with TRACER=otel (core/traced.py).
+CMD ["python", "-m", "core.traced", "gunicorn", "-c", "gunicorn.conf.py", "thinkproject.wsgi:application"]

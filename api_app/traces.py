@@ -1,4 +1,5 @@
-"""Traces read back from Datadog's test agent (`/test/traces`), joined across services into one tree.
+"""Traces read back from Datadog's test agent, joined across services into one tree: ddtrace's spans from its
+`/test/traces`, OpenTelemetry's from its OTLP port (core/otlp_spans.py), so a mixed fleet's trace is one tree.
 
 Ids stay Python ints and reach the page as strings: 64-bit ids never pass through JavaScript numbers.
 """
@@ -10,6 +11,8 @@ from typing import Any
 
 import requests
 from django.conf import settings
+
+from core.otlp_spans import agent_spans
 
 # The seed's flame-graph colours for its services, then a palette for any others.
 SERVICE_COLORS = {
@@ -58,6 +61,11 @@ class SpanRow:
     @property
     def error(self) -> bool:
         return bool(self.span.get("error"))
+
+    @property
+    def tracer(self) -> str:
+        """Which tracer made the span: ddtrace, or otel (the OpenTelemetry SDK)."""
+        return self.span.get("meta", {}).get("tracer", "ddtrace")
 
     @property
     def cache(self) -> str | None:
@@ -110,6 +118,11 @@ class Trace:
     def error(self) -> bool:
         return any(span.get("error") for span in self.spans)
 
+    @cached_property
+    def mixed(self) -> bool:
+        """Spans from both tracers: each row then says which made it."""
+        return len({span.get("meta", {}).get("tracer", "ddtrace") for span in self.spans}) > 1
+
     @property
     def cache(self) -> str | None:  # from `rows`, which _waterfall fills after construction
         verdicts = {row.cache for row in self.rows if row.cache}
@@ -140,8 +153,9 @@ def _waterfall(trace: Trace) -> Trace:
     return trace
 
 
-def _fetch(params: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def _fetch(trace_id: int | None = None) -> list[dict[str, Any]]:
     url = settings.TRACE_STORE_URL.rstrip("/") + "/test/traces"
+    params = None if trace_id is None else {"trace_ids": str(trace_id)}
     try:
         response = requests.get(url, params=params, timeout=TIMEOUT_SECONDS)
         response.raise_for_status()
@@ -151,7 +165,22 @@ def _fetch(params: dict[str, str] | None = None) -> list[dict[str, Any]]:
             f"No test agent answers at {url} ({error}). This page reads Datadog's test agent "
             "(ddapm-test-agent); a real Datadog agent keeps no traces to read, so look in Datadog instead."
         ) from error
-    return [span for chunk in chunks for span in chunk]
+    otel_spans = _fetch_otlp()
+    if trace_id is not None:
+        otel_spans = [span for span in otel_spans if span["trace_id"] == trace_id]
+    return [span for chunk in chunks for span in chunk] + otel_spans
+
+
+def _fetch_otlp() -> list[dict[str, Any]]:
+    """The OpenTelemetry spans the test agent holds; none if its OTLP port does not answer (a fleet all
+    on ddtrace needs none, and the ddtrace half of the page still shows)."""
+    url = settings.TRACE_STORE_OTLP_URL.rstrip("/") + "/test/session/traces"
+    try:
+        response = requests.get(url, timeout=TIMEOUT_SECONDS)
+        response.raise_for_status()
+        return agent_spans(response.json())
+    except (requests.RequestException, ValueError):
+        return []
 
 
 def trace_list(*, limit: int = 50) -> list[Trace]:
@@ -165,5 +194,5 @@ def trace_list(*, limit: int = 50) -> list[Trace]:
 
 def trace_get(*, trace_id: int) -> Trace | None:
     """One trace, all services' spans in one tree; None if the agent has none of it (yet)."""
-    spans = _fetch({"trace_ids": str(trace_id)})
+    spans = _fetch(trace_id)
     return _waterfall(Trace(str(trace_id), spans)) if spans else None

@@ -1,6 +1,9 @@
-"""Logging helpers: log lines carry dd.* trace ids when ddtrace runs, and never break when it does not."""
+"""Logging helpers: log lines carry dd.* trace ids under either tracer, and never break without one."""
 
 import logging
+import os
+
+from django.conf import settings
 
 DATADOG_FIELDS = {
     "dd.service": "",
@@ -12,9 +15,23 @@ DATADOG_FIELDS = {
 
 
 class DatadogDefaultsFilter(logging.Filter):
-    """Fill the dd.* attributes ddtrace's log injection adds, so the format string works without it."""
+    """Fill the dd.* attributes ddtrace's log injection adds, so the format string works without it.
+
+    Under the OpenTelemetry SDK they come from its current span, in ddtrace's format (the trace id in 32
+    hex digits, the span id in decimal), which Datadog's log pipeline joins to the trace either way.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "dd.trace_id") and settings.configured and getattr(settings, "TRACER", "") == "otel":
+            from core import otel
+
+            ids = otel.log_ids()
+            if ids is not None:
+                setattr(record, "dd.trace_id", ids[0])
+                setattr(record, "dd.span_id", ids[1])
+            setattr(record, "dd.service", otel.service_name())
+            setattr(record, "dd.env", os.environ.get("DD_ENV", ""))
+            setattr(record, "dd.version", os.environ.get("DD_VERSION", ""))
         for field, default in DATADOG_FIELDS.items():
             if not hasattr(record, field):
                 setattr(record, field, default)

@@ -4,18 +4,19 @@
 - `off` (step 1): no trace headers leave the API; the thinker starts a trace of its own (two traces).
 - `manual` (step 2): our code writes the headers (`headers_for_thinker`) and the thinker continues them
   (`continue_incoming`), as the seed does by hand.
-- `auto` (steps 3 to 5): the headers go on the wire with the request (`inject_on_the_wire`), and ddtrace's
-  Django integration continues them (`ddtrace_continues_incoming`).
+- `auto` (steps 3 to 5): the headers go on the wire with the request (`inject_on_the_wire`), and the
+  tracer's Django integration continues them (`continues_incoming_automatically`).
 Only the thinker continues a trace (`settings.TRACE_CONTINUE_INCOMING`): the public API's callers are not
 ours, so it starts a new trace whatever a client sends. And only the thinker client sends our headers.
+The same under either tracer (core/tracers.py): both write and read W3C's `traceparent`.
 """
 
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ddtrace.propagation.http import HTTPPropagator
-from ddtrace.trace import tracer
 from django.conf import settings
+
+from core.tracing import continued_from, inject_headers
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -25,20 +26,20 @@ def headers_for_thinker() -> dict[str, str]:
     starts, so the thinker hangs under the view's span, beside the hop (the seed's shape)."""
     headers: dict[str, str] = {}
     if settings.STEP.propagation == "manual":
-        _inject(headers)
+        inject_headers(headers)
     return headers
 
 
 def inject_on_the_wire(headers: Any) -> None:
-    """Steps 3 to 5: add the trace headers to a request the thinker client is sending, as ddtrace's requests
-    integration would. The current span is that integration's `requests.request`: the thinker's request
-    becomes its child. (The integration's own injection is off: it would send our headers anywhere.)"""
+    """Steps 3 to 5: add the trace headers to a request the thinker client is sending, as the tracer's requests
+    integration would. The current span is that integration's HTTP client span: the thinker's request
+    becomes its child. (The integrations' own injection is off: they would send our headers anywhere.)"""
     if settings.STEP.propagation == "auto":
-        _inject(headers)
+        inject_headers(headers)
 
 
-def ddtrace_continues_incoming() -> bool:
-    """Steps 3 to 5, on the thinker: ddtrace's Django integration continues the caller's trace."""
+def continues_incoming_automatically() -> bool:
+    """Steps 3 to 5, on the thinker: the tracer's Django integration continues the caller's trace."""
     return settings.TRACE_CONTINUE_INCOMING and settings.STEP.propagation == "auto"
 
 
@@ -56,17 +57,7 @@ def continue_incoming(application: WSGIApp) -> WSGIApp:
         headers = {
             key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")
         }
-        tracer.context_provider.activate(HTTPPropagator.extract(headers))
-        try:
+        with continued_from(headers):
             return application(environ, start_response)
-        finally:
-            tracer.context_provider.activate(None)  # the next request on this thread starts clean
 
     return wsgi
-
-
-def _inject(headers: dict[str, str] | Any) -> None:
-    """Write the current span's trace headers (x-datadog-*, traceparent, ...) into `headers`."""
-    span = tracer.current_span()
-    if span is not None:
-        HTTPPropagator.inject(span.context, headers)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
+from core.otlp_spans import agent_spans
 from harness.spans import Span, thinker_requests
 
 REPO = Path(__file__).resolve().parents[1]
@@ -135,19 +136,29 @@ def http_ok(url: str) -> Callable[[], bool]:
 
 @dataclass
 class TraceStore:
-    """Datadog's test agent, wherever it runs, read back through its HTTP API."""
+    """Datadog's test agent, wherever it runs, read back through its HTTP API: ddtrace's spans from `url`,
+    OpenTelemetry's (OTLP) from `otlp_url`, where it keeps them apart, converted to the same shape."""
 
     url: str
+    otlp_url: str = field(default="", kw_only=True)
 
     def spans(self, trace_id: int | str) -> list[Span]:
         response = requests.get(f"{self.url}/test/traces", params={"trace_ids": str(trace_id)}, timeout=5)
         response.raise_for_status()
-        return [span for chunk in response.json() for span in chunk]
+        ddtrace_spans = [span for chunk in response.json() for span in chunk]
+        return ddtrace_spans + [span for span in self.otlp_spans() if span["trace_id"] == int(trace_id)]
 
     def all_spans(self) -> list[Span]:
         response = requests.get(f"{self.url}/test/traces", timeout=5)
         response.raise_for_status()
-        return [span for chunk in response.json() for span in chunk]
+        return [span for chunk in response.json() for span in chunk] + self.otlp_spans()
+
+    def otlp_spans(self) -> list[Span]:
+        if not self.otlp_url:
+            return []
+        response = requests.get(f"{self.otlp_url}/test/session/traces", timeout=5)
+        response.raise_for_status()
+        return agent_spans(response.json())
 
     def traces(self) -> list[list[Span]]:
         """Every trace the agent holds, its spans grouped by trace id (each process flushes its own part)."""
@@ -178,18 +189,20 @@ class TraceAgent(TraceStore):
 
 def start_trace_agent(log_dir: Path, forward_to: str = "") -> TraceAgent:
     """A test agent on free ports; with `forward_to`, it also forwards what it receives there."""
-    port, ui_port = free_port(), free_port()
+    port, ui_port, otlp_port = free_port(), free_port(), free_port()
     # An explicit --agent-url: the test agent would otherwise forward to DD_TRACE_AGENT_URL.
     command = [
         str(BIN / "ddapm-test-agent"), "--agent-url", forward_to,
         "--host", "127.0.0.1", "--port", str(port), "--web-ui-port", str(ui_port),
-        "--otlp-http-port", str(free_port()), "--otlp-grpc-port", str(free_port()),
+        "--otlp-http-port", str(otlp_port), "--otlp-grpc-port", str(free_port()),
     ]  # fmt: skip
     process = Process("trace agent", command, dict(os.environ), log_dir / f"agent-{port}.log").start()
     url = f"http://127.0.0.1:{port}"
     # /test/traces, not /info: a forwarding test agent relays GET /info downstream as a POST, which fails.
     process.wait_ready(http_ok(f"{url}/test/traces"))
-    return TraceAgent(url=url, web_ui_url=f"http://127.0.0.1:{ui_port}", process=process)
+    return TraceAgent(
+        url=url, otlp_url=f"http://127.0.0.1:{otlp_port}", web_ui_url=f"http://127.0.0.1:{ui_port}", process=process
+    )
 
 
 def start_redis(log_dir: Path) -> tuple[str, Process]:
@@ -241,7 +254,8 @@ def start_gunicorn(
     ready_path: str = "/healthz",
     wrapper: tuple[str, ...] = (),
 ) -> tuple[str, Process]:
-    """`ddtrace-run gunicorn` with the repo's gunicorn.conf.py, as docker compose runs the services.
+    """`python -m core.traced gunicorn` with the repo's gunicorn.conf.py, as docker compose runs the services:
+    under ddtrace-run, or the OpenTelemetry SDK where `env` says TRACER=otel (API_TRACER, THINKER_TRACER).
 
     `wrapper` goes in front of the command: a profiler such as valgrind, which slows start-up 10-50x.
     """
@@ -249,7 +263,9 @@ def start_gunicorn(
     env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
     command = [
         *wrapper,
-        str(BIN / "ddtrace-run"),
+        sys.executable,
+        "-m",
+        "core.traced",
         str(BIN / "gunicorn"),
         "-c",
         str(REPO / "gunicorn.conf.py"),
@@ -308,7 +324,7 @@ def start_procfile_service(name: str, env: dict[str, str], log_dir: Path) -> tup
     lines = dict(line.split(": ", 1) for line in (REPO / "Procfile").read_text().splitlines() if ": " in line)
     port = free_port()
     command = re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{port}", lines[name])
-    env = {**env, "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}"}  # its `python` and `ddtrace-run` are the venv's
+    env = {**env, "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}"}  # its `python` is the venv's
     log_path = log_dir / f"procfile-{name}-{port}.log"
     process = Process(f"procfile-{name}", ["/bin/sh", "-c", command], env, log_path).start()
     url = f"http://127.0.0.1:{port}"

@@ -1,4 +1,8 @@
-"""Reading a joined trace back from the test agent: the spans the tests and the benchmark look for."""
+"""Reading a joined trace back from the test agent: the spans the tests and the benchmark look for.
+
+Whichever tracer made them (core/otlp_spans.py gives OpenTelemetry's spans the agent's shape): a service's
+request span is its server span, the HTTP hop a client span of type http.
+"""
 
 import json
 from collections.abc import Callable
@@ -13,8 +17,22 @@ def by_name(spans: list[Span], name: str) -> list[Span]:
     return [span for span in spans if span["name"] == name]
 
 
+def server_spans(spans: list[Span], service: str) -> list[Span]:
+    """`service`'s request spans: ddtrace's django.request, OpenTelemetry's `GET <route>` (both kind server)."""
+    return [span for span in spans if span["service"] == service and span["meta"].get("span.kind") == "server"]
+
+
 def thinker_requests(spans: list[Span]) -> list[Span]:
-    return [span for span in by_name(spans, "django.request") if span["service"] == "thinker-microservice"]
+    return server_spans(spans, "thinker-microservice")
+
+
+def http_hops(spans: list[Span]) -> list[Span]:
+    """The API's calls to the thinker: ddtrace's requests.request, OpenTelemetry's `GET` (kind client)."""
+    return [span for span in spans if span.get("type") == "http" and span["meta"].get("span.kind") == "client"]
+
+
+def redis_spans(spans: list[Span]) -> list[Span]:
+    return [span for span in spans if span.get("type") == "redis"]
 
 
 def database_spans(spans: list[Span]) -> list[Span]:
@@ -23,7 +41,7 @@ def database_spans(spans: list[Span]) -> list[Span]:
 
 
 def api_root(spans: list[Span]) -> Span:
-    (root,) = [span for span in by_name(spans, "django.request") if span["service"] == "thinker-api"]
+    (root,) = server_spans(spans, "thinker-api")
     return root
 
 
@@ -31,8 +49,7 @@ def joined(thinker_calls: int) -> Callable[[list[Span]], bool]:
     """A trace is complete once the API's root and every thinker request span have arrived."""
 
     def complete(spans: list[Span]) -> bool:
-        api_roots = [s for s in by_name(spans, "django.request") if s["service"] == "thinker-api"]
-        return len(api_roots) == 1 and len(thinker_requests(spans)) == thinker_calls
+        return len(server_spans(spans, "thinker-api")) == 1 and len(thinker_requests(spans)) == thinker_calls
 
     return complete
 

@@ -1,8 +1,8 @@
 """make bench: start the stack as docker compose runs it, measure it with bounded loads, print one table.
 
 Stacks: gunicorn with gunicorn.conf.py under ddtrace-run, the test agent, a private redis-server, and
-PostgreSQL when POSTGRES_TEST_SERVER_URL answers (else SQLite); one traced, one with DD_TRACE_ENABLED=false, and
-the workshop's own Flask app (perf/flask_seed) the same two ways, the Django floor (perf/django_floor: bare Django
+PostgreSQL when POSTGRES_TEST_SERVER_URL answers (else SQLite); one traced, one with DD_TRACE_ENABLED=false, three
+with the OpenTelemetry SDK on one or both services, and the workshop's own Flask app (perf/flask_seed) the same two ways, the Django floor (perf/django_floor: bare Django
 with the workshop's five spans) the same two ways and again with hand-made request spans instead of ddtrace's Django
 integration, the tracer floor (perf/tracer_floor: those five spans with no framework) the same two ways, and the
 floor (perf/floor: the two hops with no framework and no tracing), all
@@ -58,6 +58,14 @@ TRACED_FLOORS = {
     "tracer_floor": ("the tracer floor", "perf/tracer_floor: no framework, hand-made request spans, the same 5 spans"),
 }
 FLOORS = ("floor", *TRACED_FLOORS, *(f"{mode}_untraced" for mode in TRACED_FLOORS))
+# Ours with the OpenTelemetry SDK on one or both services (core/tracers.py), beside ddtrace's "traced": what each
+# tracer costs on the same app. Loaded at 8 connections only, like the floors; untraced is the same baseline.
+OTEL_MODES = {
+    "otel": ("OpenTelemetry on both services", {"TRACER": "otel"}),
+    "otel_api": ("OpenTelemetry API, ddtrace thinker", {"API_TRACER": "otel"}),
+    "otel_thinker": ("ddtrace API, OpenTelemetry thinker", {"THINKER_TRACER": "otel"}),
+}
+EIGHT_CONNECTIONS_ONLY = (*FLOORS, *OTEL_MODES)
 
 
 # ---- measuring ---------------------------------------------------------------------------------
@@ -327,6 +335,9 @@ def run(seconds: int) -> dict:
             database_url = postgres_database()
             results["settings"]["database"] = "postgresql" if database_url else "sqlite"
             stacks[mode] = boot(logs, redis_url, agent.url, database_url, DD_TRACE_ENABLED=enabled)
+        for mode, (_, tracers) in OTEL_MODES.items():
+            env = {"OTEL_EXPORTER_OTLP_ENDPOINT": agent.otlp_url, **tracers}
+            stacks[mode] = boot(logs, redis_url, agent.url, postgres_database(), (), **env)
         for mode, env in (("seed", {}), ("seed_untraced", {"DD_TRACE_ENABLED": "false"})):
             stacks[mode] = boot_flask_seed(logs, redis_url, agent.url, THINK_CACHE_TTL_SECONDS="3600", **env)
         stacks["floor"] = boot_floor(logs, redis_url)
@@ -357,11 +368,14 @@ def run(seconds: int) -> dict:
             ("tracing_cost", "traced", "untraced"),
             ("seed_tracing_cost", "seed", "seed_untraced"),
             *((f"{mode}_tracing_cost", mode, f"{mode}_untraced") for mode in TRACED_FLOORS),
+            *((f"{mode}_tracing_cost", mode, "untraced") for mode in OTEL_MODES),
         )
         versus = (("versus_seed", "traced"), *((f"{mode}_versus_seed", mode) for mode in TRACED_FLOORS))
         results.update({key: {} for key, *_ in (*costs, *versus)})
         for connections in (1, 8, 32):
-            loaded = {mode: stack for mode, stack in stacks.items() if connections == 8 or mode not in FLOORS}
+            loaded = {
+                mode: stack for mode, stack in stacks.items() if connections == 8 or mode not in EIGHT_CONNECTIONS_ONLY
+            }
             loads = interleaved_loads(loaded, "/think/?subject=war", connections, seconds)
             for mode, load in loads.items():
                 results[mode]["hit"].append(load)
@@ -376,7 +390,7 @@ def run(seconds: int) -> dict:
                     "rps": paired_ratios(turns[mode], turns["seed"], "rps"),
                     "cpu": paired_ratios(turns[mode], turns["seed"], "cpu_ms_per_request"),
                 }
-        for mode in ("seed", "seed_untraced", *FLOORS):  # only our stacks take the storm and the stampede
+        for mode in ("seed", "seed_untraced", *FLOORS, *OTEL_MODES):  # only ours take the storm and the stampede
             stacks[mode].stop()
         for mode in ("traced", "untraced"):
             stack = stacks[mode]
@@ -465,6 +479,18 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
                     f"{d_versus['median']:.2f}× the seed's ({d_versus['min']:.2f}–{d_versus['max']:.2f}×); tracing "
                     f"costs it {d_cost['rps']['median']:.2f}× req/s, {d_cost['cpu']['median']:.2f}× CPU"
                 ),
+            )
+        )
+    for mode, (name, _) in OTEL_MODES.items():
+        o8, o_cost = hit(results[mode], 8), results[f"{mode}_tracing_cost"]["8"]
+        rows.append(
+            (
+                f"{name}: CPU per hit (8 conns)",
+                f"{o8['cpu_ms_per_request']:.2f} ms traced",
+                f"ddtrace on both {t8['cpu_ms_per_request']:.2f} ms; API + thinker {split(o8)}",
+                f"tracing costs {o_cost['rps']['median']:.2f}× req/s ({o_cost['rps']['min']:.2f}–"
+                f"{o_cost['rps']['max']:.2f}×), {o_cost['cpu']['median']:.2f}× CPU; ddtrace on both "
+                f"{results['tracing_cost']['8']['rps']['median']:.2f}×",
             )
         )
     cost, seed_cost = results["tracing_cost"]["8"], results["seed_tracing_cost"]["8"]

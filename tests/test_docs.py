@@ -23,6 +23,7 @@ ENV_READERS = {
     "env_float",
     "env_list",
     "os.environ.get",
+    "environ.get",
     "os.getenv",
     "os.environ.setdefault",
 }

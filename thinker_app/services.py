@@ -2,10 +2,10 @@ import logging
 from time import sleep
 from typing import NamedTuple
 
-from ddtrace.trace import tracer
 from django.conf import settings
 
 from core.contract import MemoOutcome, ThoughtData
+from core.tracing import span as traced_span
 from thinker_app.memo import memo_claim, memo_get, memo_set, memo_wait, thought_key
 from thinker_app.models import Thought
 from thinker_app.seed import SEED_THOUGHTS
@@ -51,8 +51,7 @@ def think_with_memo_outcome(*, subject: str) -> Thinking:
     misses on one subject think once (single flight through a Redis lock): the others wait for that
     answer (a hit), and think for themselves only if it never comes.
     """
-    with tracer.trace("think") as span:
-        span.set_tag("subject", subject)
+    with traced_span("think", subject=subject) as span:
         if not settings.STEP.memo:
             return Thinking(_think_uncached(subject), "off")
         key = thought_key(subject)

@@ -1,5 +1,7 @@
 """The trace page: reads the test agent's HTTP API (a stub serving spans here), staff only unless TRACE_PAGES_OPEN."""
 
+import base64
+
 import pytest
 
 from api_app.traces import trace_get
@@ -33,12 +35,71 @@ SPANS = [
 ]  # fmt: skip
 
 
+def otlp_span(span_id, parent_id, name, kind, start, duration, **attributes):
+    """A span as the test agent returns OTLP ones: base64 ids, typed attributes."""
+
+    def b64(value, size):
+        return base64.b64encode(value.to_bytes(size, "big")).decode()
+
+    return {
+        "trace_id": b64((0xABCDEF << 64) | TRACE_ID, 16), "span_id": b64(span_id, 8),
+        **({"parent_span_id": b64(parent_id, 8)} if parent_id else {}),
+        "name": name, "kind": f"SPAN_KIND_{kind}",
+        "start_time_unix_nano": str(start), "end_time_unix_nano": str(start + duration),
+        "attributes": [{"key": k, "value": {"string_value": v}} for k, v in attributes.items()], "status": {},
+    }  # fmt: skip
+
+
+# The same trace with an OpenTelemetry thinker: its spans come from the test agent's OTLP port.
+OTLP_THINKER = [
+    {
+        "resource_spans": [
+            {
+                "resource": {
+                    "attributes": [{"key": "service.name", "value": {"string_value": "thinker-microservice"}}]
+                },
+                "scope_spans": [
+                    {
+                        "spans": [
+                            otlp_span(THINKER_ROOT, HOP, "GET think", "SERVER", 1_100, 800),
+                            otlp_span(THINK, THINKER_ROOT, "think", "INTERNAL", 1_200, 600, subject="war"),
+                        ]
+                    }
+                ],
+            }
+        ]
+    }
+]
+
+
+def serve(ddtrace_spans, otlp_payloads):
+    """The test agent's two stores: ddtrace's at /test/traces, OpenTelemetry's at /test/session/traces."""
+    return lambda request: json_reply(otlp_payloads if request.path == "/test/session/traces" else ddtrace_spans)
+
+
 @pytest.fixture
 def trace_store(settings):
-    stub = StubServer(respond=lambda request: json_reply(SPANS)).start()
-    settings.TRACE_STORE_URL = stub.url
+    stub = StubServer(respond=serve(SPANS, [])).start()
+    settings.TRACE_STORE_URL = settings.TRACE_STORE_OTLP_URL = stub.url
     yield stub
     stub.stop()
+
+
+def test_a_mixed_trace_is_one_tree_and_each_span_says_its_tracer(settings):
+    stub = StubServer(respond=serve([SPANS[1]], OTLP_THINKER)).start()
+    settings.TRACE_STORE_URL = settings.TRACE_STORE_OTLP_URL = stub.url
+    try:
+        trace = trace_get(trace_id=TRACE_ID)
+    finally:
+        stub.stop()
+    assert [(row.span["name"], row.depth, row.tracer) for row in trace.rows] == [
+        ("django.request", 0, "ddtrace"),
+        ("requests.request", 1, "ddtrace"),
+        ("GET think", 2, "otel"),
+        ("think", 3, "otel"),
+    ]
+    assert trace.mixed
+    assert trace.rows[3].span["meta"]["subject"] == "war"
 
 
 @pytest.mark.usefixtures("trace_store")
@@ -106,3 +167,16 @@ def test_a_trace_not_yet_sent_says_so(admin_client, settings):
         assert 'id="not-yet"' in admin_client.get("/traces/42/").content.decode()
     finally:
         stub.stop()
+
+
+@pytest.mark.django_db
+def test_the_page_of_a_mixed_trace_names_each_rows_tracer(admin_client, settings):
+    stub = StubServer(respond=serve([SPANS[1]], OTLP_THINKER)).start()
+    settings.TRACE_STORE_URL = settings.TRACE_STORE_OTLP_URL = stub.url
+    try:
+        html = admin_client.get(f"/traces/{TRACE_ID}/").content.decode()
+    finally:
+        stub.stop()
+    assert html.count('<span class="badge tracer"') == 4
+    assert html.count('traced by <span class="tracer">otel</span>') == 2
+    assert html.count('traced by <span class="tracer">ddtrace</span>') == 2

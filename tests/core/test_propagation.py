@@ -39,7 +39,7 @@ def test_only_the_thinker_continues_a_trace_by_hand_in_step_2_and_by_ddtrace_fro
     settings.TRACE_CONTINUE_INCOMING = continues
     by_hand = propagation.continue_incoming(wsgi_app) is not wsgi_app
     assert by_hand == (continues and settings.STEP.propagation == "manual")
-    assert propagation.ddtrace_continues_incoming() == (continues and settings.STEP.propagation == "auto")
+    assert propagation.continues_incoming_automatically() == (continues and settings.STEP.propagation == "auto")
 
 
 def test_the_thinker_continues_the_callers_trace_in_step_2_and_the_next_request_starts_clean(settings):

@@ -29,9 +29,11 @@ from tests.test_docs import CONFIGURED, environment_variables_read
 
 KUBERNETES_VERSION = "1.37.0"  # the newest release kubernetes-validate ships the schemas of
 APPS = {"api": "thinkproject.settings.api", "thinker": "thinkproject.settings.thinker"}
-# Read by others than our code: Django's createsuperuser, ddtrace (its agent address and unified tagging).
+# Read by others than our code: Django's createsuperuser, ddtrace (its agent address and unified tagging),
+# the OpenTelemetry SDK (its exporter's address).
 READ_ELSEWHERE = {"DJANGO_SETTINGS_MODULE", "DJANGO_SUPERUSER_USERNAME", "DJANGO_SUPERUSER_PASSWORD",
-                  "DJANGO_SUPERUSER_EMAIL", "DD_AGENT_HOST", "DD_TRACE_AGENT_URL", "DD_ENV", "DD_SERVICE", "DD_VERSION"}  # fmt: skip
+                  "DJANGO_SUPERUSER_EMAIL", "DD_AGENT_HOST", "DD_TRACE_AGENT_URL", "DD_ENV", "DD_SERVICE", "DD_VERSION",
+                  "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"}  # fmt: skip
 
 
 @pytest.mark.parametrize("path", manifests(), ids=lambda path: str(path.relative_to(KUBERNETES)))
@@ -102,14 +104,17 @@ def test_every_variable_the_manifests_set_is_one_the_services_read():
 
 def test_the_config_carries_tracing_envs_policy_and_the_node_gives_the_agent():
     config, tracing = read_env_file(BASE / "config.env"), read_env_file(REPO / "tracing.env")
-    # The agent's address and the tags come from each pod (its node, its labels), not from the config.
-    assert {key: tracing[key] for key in tracing.keys() - {"DD_TRACE_AGENT_URL", "DD_ENV", "DD_VERSION"}} == {
-        key: config[key] for key in tracing.keys() - {"DD_TRACE_AGENT_URL", "DD_ENV", "DD_VERSION"}
+    # The agent's addresses and the tags come from each pod (its node, its labels), not from the config.
+    from_the_pod = {"DD_TRACE_AGENT_URL", "OTEL_EXPORTER_OTLP_ENDPOINT", "DD_ENV", "DD_VERSION"}
+    assert {key: tracing[key] for key in tracing.keys() - from_the_pod} == {
+        key: config[key] for key in tracing.keys() - from_the_pod
     }
     assert "DD_TRACE_AGENT_URL" not in config and "DD_TRACE_AGENT_URL" in str(kustomization(OVERLAY))
+    assert "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://test-agent:4318/v1/traces" in str(kustomization(OVERLAY))
     for name in APPS:
         container = pod_spec(name)["containers"][0]
         assert env_value(container, "DD_AGENT_HOST") == {"fieldRef": {"fieldPath": "status.hostIP"}}
+        assert env_value(container, "OTEL_EXPORTER_OTLP_ENDPOINT") == "http://$(DD_AGENT_HOST):4318"
     assert config["STEP"] == "5"
 
 

@@ -1,5 +1,6 @@
 """The trust boundary, in each of the workshop's ways across the hop: no headers (STEP=1), by hand (2),
-by ddtrace (3 to 5). The trace each step makes is tests/e2e/test_steps.py's."""
+by the tracer (3 to 5). The trace each step makes is tests/e2e/test_steps.py's; the same boundary under
+the OpenTelemetry SDK, tests/e2e/test_mixed_fleet.py's."""
 
 import subprocess
 import sys
@@ -86,14 +87,23 @@ def test_the_api_passes_a_client_nothing_of_their_headers_and_its_own_only_when_
         assert {"x-datadog-trace-id", "x-datadog-parent-id", "traceparent"} <= set(received.headers)
 
 
-@pytest.mark.parametrize("step", PROPAGATION_STEPS)
-def test_trace_headers_go_to_the_thinker_only_never_to_another_host(step, e2e_logs, redis_url, trace_agent, recorder):
+@pytest.mark.parametrize(
+    ("step", "tracer"), [*((step, "ddtrace") for step in PROPAGATION_STEPS), (5, "otel")], ids=lambda p: str(p)
+)
+def test_trace_headers_go_to_the_thinker_only_never_to_another_host(
+    step, tracer, e2e_logs, redis_url, trace_agent, recorder
+):
     other_host = StubServer().start()
     try:
-        common = stack_env(e2e_logs, redis_url, trace_agent.url, STEP=str(step))
+        common = stack_env(
+            e2e_logs, redis_url, trace_agent.url, STEP=str(step), API_TRACER=tracer,
+            OTEL_EXPORTER_OTLP_ENDPOINT=trace_agent.otlp_url,
+        )  # fmt: skip
         probe = subprocess.run(
             [
-                str(Path(sys.executable).parent / "ddtrace-run"),
+                sys.executable,
+                "-m",
+                "core.traced",
                 sys.executable,
                 "tests/e2e/scripts/outbound_headers.py",
                 other_host.url,
@@ -110,4 +120,6 @@ def test_trace_headers_go_to_the_thinker_only_never_to_another_host(step, e2e_lo
     (to_other,) = other_host.requests
     assert TRACE_HEADERS.isdisjoint(to_other.headers), to_other.headers
     (to_thinker,) = recorder.requests
-    assert ("x-datadog-trace-id" in to_thinker.headers) == (step != 1)
+    # W3C's traceparent from either tracer; ddtrace adds its own headers.
+    assert ("traceparent" in to_thinker.headers) == (step != 1)
+    assert ("x-datadog-trace-id" in to_thinker.headers) == (step != 1 and tracer == "ddtrace")

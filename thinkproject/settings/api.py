@@ -1,10 +1,13 @@
 """The public Think API (service thinker-api, port 5000); it also serves the admin."""
 
 from core.env import env_bool, env_float, env_str
+from core.tracers import tracer_setting
 from thinkproject.settings.base import *  # noqa: F403
 from thinkproject.settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS
 
 ROOT_URLCONF = "thinkproject.urls.api"
+# ddtrace (ddtrace-run) or the OpenTelemetry SDK: API_TRACER, else TRACER (core/tracers.py).
+TRACER = tracer_setting("api")
 
 INSTALLED_APPS = [
     "core",  # first, as in base.py
@@ -57,6 +60,8 @@ THINKER_TIMEOUT_SECONDS = env_float("THINKER_TIMEOUT_SECONDS", 2.0)
 TRACE_UI_URL = env_str("TRACE_UI_URL", "http://127.0.0.1:8080")
 # Where the trace page reads traces from: the test agent's HTTP API (by default, the agent we send to).
 TRACE_STORE_URL = env_str("TRACE_STORE_URL", env_str("DD_TRACE_AGENT_URL", "http://127.0.0.1:8126"))
+# Where the test agent keeps OpenTelemetry's spans: its OTLP HTTP port, where the SDK sends them.
+TRACE_STORE_OTLP_URL = env_str("TRACE_STORE_OTLP_URL", env_str("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"))
 # The trace pages are staff-only; make run's servers (runserver on 127.0.0.1, the Procfile) open them
 # for a local demo with no login. Never where the API is reachable from elsewhere (docker compose).
 TRACE_PAGES_OPEN = env_bool("TRACE_PAGES_OPEN", False)

@@ -1,9 +1,12 @@
 """The private thinker (service thinker-microservice, port 5001): no admin, no sessions, no middleware."""
 
+from core.tracers import tracer_setting
 from thinkproject.settings.base import *  # noqa: F403
 from thinkproject.settings.base import SILENCED_SYSTEM_CHECKS, SPECTACULAR_SETTINGS  # noqa: E402
 
 ROOT_URLCONF = "thinkproject.urls.thinker"
+# ddtrace (ddtrace-run) or the OpenTelemetry SDK: THINKER_TRACER, else TRACER (core/tracers.py).
+TRACER = tracer_setting("thinker")
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
     "TITLE": "Thinker",

@@ -1,4 +1,5 @@
-"""Run under ddtrace-run with the API's settings: in one trace, call the thinker and another host.
+"""Run as the API runs (`python -m core.traced`, the API's settings): in one trace, call the thinker and
+another host.
 
 Usage: outbound_headers.py OTHER_URL   (THINKER_URL in the environment points at a recorder)
 """
@@ -10,10 +11,10 @@ import django
 django.setup()
 
 import requests  # noqa: E402
-from ddtrace.trace import tracer  # noqa: E402
 
 from api_app.thinker_client import fetch_thought  # noqa: E402
+from core.tracing import span  # noqa: E402
 
-with tracer.trace("outbound-probe"):
+with span("outbound-probe"):
     requests.get(sys.argv[1], timeout=5)
     fetch_thought(subject="war")
