@@ -36,9 +36,13 @@ def _attributes(items: Iterable[dict[str, Any]]) -> dict[str, Any]:
     return {item["key"]: _value(item.get("value", {})) for item in items}
 
 
-def agent_span(span: dict[str, Any], service: str) -> dict[str, Any]:
+def agent_span(span: dict[str, Any], service: str, tags: dict[str, str] | None = None) -> dict[str, Any]:
+    """One OTLP span as the agent's span dict; `tags`: its resource's unified service tags (env, version)."""
     attributes = _attributes(span.get("attributes", []))
-    meta = {key: str(value) for key, value in attributes.items() if not isinstance(value, int | float)}
+    meta = {
+        **(tags or {}),
+        **{key: str(value) for key, value in attributes.items() if not isinstance(value, int | float)},
+    }
     metrics = {key: value for key, value in attributes.items() if isinstance(value, int | float)}
     kind = span.get("kind", "SPAN_KIND_INTERNAL").removeprefix("SPAN_KIND_").lower()
     meta["span.kind"] = kind
@@ -80,6 +84,12 @@ def agent_spans(payloads: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         for resource_spans in payload.get("resource_spans", []):
             resource = _attributes(resource_spans.get("resource", {}).get("attributes", []))
             service = str(resource.get("service.name", ""))
+            # Datadog's agent makes these the unified service tags of OTLP spans.
+            tags = {
+                tag: str(resource[key])
+                for tag, key in (("env", "deployment.environment"), ("version", "service.version"))
+                if resource.get(key)
+            }
             for scope_spans in resource_spans.get("scope_spans", []):
-                spans.extend(agent_span(span, service) for span in scope_spans.get("spans", []))
+                spans.extend(agent_span(span, service, tags) for span in scope_spans.get("spans", []))
     return spans

@@ -1,5 +1,6 @@
 """docker-compose.yml's topology without containers: each app service's own command and environment,
-run as local processes (service host names mapped to loopback), on the real PostgreSQL and Redis."""
+run as local processes (service host names mapped to loopback), on the real PostgreSQL and Redis; as the
+file comes, and with THINKER_TRACER=otel in .env (a mixed fleet, as `THINKER_TRACER=otel docker compose up`)."""
 
 import os
 import secrets
@@ -21,13 +22,13 @@ from harness.processes import (
     http_ok,
     own_redis_database,
 )
-from harness.spans import by_name, joined, thinker_requests
+from harness.spans import database_spans, http_hops, joined, thinker_requests
 from tests.compose import EXAMPLE_ENV, compose_config, service_environment
 
 
-@pytest.fixture(scope="module")
-def topology(e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[dict[str, str]]:
-    services = compose_config()["services"]
+@pytest.fixture(scope="module", params=[{}, {"THINKER_TRACER": "otel"}], ids=["ddtrace", "thinker-otel"])
+def topology(request, e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[dict[str, str]]:
+    services = compose_config({**EXAMPLE_ENV, **request.param})["services"]
     ports = {"thinker": free_port(), "api": free_port()}
     compose_db = urlsplit(service_environment(services["thinker"])["DATABASE_URL"])
     # The compose database, as a fresh database on the local PostgreSQL, owned by the compose user.
@@ -39,6 +40,7 @@ def topology(e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[dict[str, 
         "db": urlsplit(database_url).netloc.rpartition("@")[2],
         "redis": urlsplit(redis_db).netloc,
         "agent": urlsplit(trace_agent.url).netloc,
+        "agent:4318": urlsplit(trace_agent.otlp_url).netloc,  # its OTLP port
         "thinker": f"127.0.0.1:{ports['thinker']}",
         "api": f"127.0.0.1:{ports['api']}",
     }
@@ -49,7 +51,8 @@ def topology(e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[dict[str, 
         if not parts.scheme or parts.hostname not in local:
             return value
         userinfo = parts.netloc.rpartition("@")[0]
-        netloc = f"{userinfo}@{local[parts.hostname]}" if userinfo else local[parts.hostname]
+        stand_in = local.get(f"{parts.hostname}:{parts.port}", local[parts.hostname])
+        netloc = f"{userinfo}@{stand_in}" if userinfo else stand_in
         path = {"db": urlsplit(database_url).path, "redis": urlsplit(redis_db).path}.get(parts.hostname, parts.path)
         return urlunsplit(parts._replace(netloc=netloc, path=path))
 
@@ -80,6 +83,7 @@ def topology(e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[dict[str, 
             "thinker_url": f"http://{local['thinker']}",
             "database_url": database_url,
             "redis_url": redis_db,
+            "thinker_tracer": request.param.get("THINKER_TRACER", "ddtrace"),
         }
     finally:
         for process in reversed(started):
@@ -102,9 +106,13 @@ def test_the_compose_stack_makes_one_trace_on_postgresql_tagged_with_its_environ
     response = requests.get(f"{topology['api_url']}/think/", params={"subject": "music"}, timeout=10)
     spans = trace_agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
     assert {span["service"] for span in spans} >= {"thinker-api", "thinker-microservice"}
-    assert thinker_requests(spans)[0]["parent_id"] == by_name(spans, "requests.request")[0]["span_id"]
-    assert any("thinker_app_thought" in span["resource"] for span in by_name(spans, "postgres.query"))
+    assert thinker_requests(spans)[0]["parent_id"] == http_hops(spans)[0]["span_id"]
+    (query,) = [
+        s for s in database_spans(spans) if "thinker_app_thought" in s["resource"] + s["meta"].get("db.statement", "")
+    ]
+    assert query["meta"].get("db.system", "postgresql") == "postgresql"
     assert {span["meta"].get("env") for span in spans} == {"docker"}
+    assert thinker_requests(spans)[0]["meta"].get("tracer", "ddtrace") == topology["thinker_tracer"]
 
 
 def test_the_one_shot_migration_created_the_admin_user_from_the_environment(topology):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from harness.processes import Stack, TraceAgent, boot_stack, think, wait_until
+from harness.processes import Stack, TraceAgent, boot_dev_stack, boot_stack, think, wait_until
 from harness.spans import (
     Span,
     api_root,
@@ -134,5 +134,21 @@ def test_the_first_steps_cross_the_hop_as_the_workshop_says_under_opentelemetry_
         (thinker_request,) = [span for span in spans if span["span_id"] == think_span["parent_id"]]
         assert thinker_request["service"] == "thinker-microservice"
         assert thinker_request["parent_id"] == api_root(spans)["span_id"] != hop["span_id"], dump(spans)
+    finally:
+        stack.stop()
+
+
+def test_make_runs_procfile_pair_joins_with_an_opentelemetry_thinker(e2e_logs, redis_url, trace_agent):
+    """`THINKER_TRACER=otel make run`: the Procfile's runserver lines, through core.traced and the autoreloader."""
+    stack = boot_dev_stack(
+        e2e_logs, redis_url, trace_agent.url, THINKER_TRACER="otel", OTEL_EXPORTER_OTLP_ENDPOINT=trace_agent.otlp_url
+    )
+    try:
+        response = think(stack, "war")
+        assert response.status_code == 200
+        spans = trace_agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
+        (thinker_request,) = thinker_requests(spans)
+        assert (tracer_of(api_root(spans)), tracer_of(thinker_request)) == ("ddtrace", "otel")
+        assert thinker_request["parent_id"] == http_hops(spans)[0]["span_id"], dump(spans)
     finally:
         stack.stop()
