@@ -33,9 +33,9 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from core.health import UNTRACED_PATH_PREFIXES
+from core.otlp_spans import LOW_64_BITS
 
 W3C = TraceContextTextMapPropagator()
-LOW_64_BITS = (1 << 64) - 1
 # ddtrace sends what it has each second; the SDK's default is 5 s. The same here, so a trace shows as soon.
 EXPORT_DELAY_MILLISECONDS = 1000
 

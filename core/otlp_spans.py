@@ -12,6 +12,7 @@ from base64 import b64decode
 from collections.abc import Iterable
 from typing import Any
 
+# The agent keeps a trace's low 64 bits as its trace_id (both tracers make 128-bit ids).
 LOW_64_BITS = (1 << 64) - 1
 # db.system (old and new semantic conventions) -> the span type ddtrace gives such spans.
 SQL_SYSTEMS = {"postgresql", "sqlite"}

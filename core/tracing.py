@@ -20,9 +20,7 @@ from django.views import View
 from wrapt import BaseObjectProxy, CallableObjectProxy
 
 from core.health import UNTRACED_PATH_PREFIXES
-
-# The agent keeps a trace's low 64 bits as its trace_id (both tracers make 128-bit ids).
-LOW_64_BITS = (1 << 64) - 1
+from core.otlp_spans import LOW_64_BITS
 
 
 class SpanTags(Protocol):

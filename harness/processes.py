@@ -1,4 +1,4 @@
-"""Boot the real processes (gunicorn under ddtrace-run, or the Procfile's runserver lines; a test agent,
+"""Boot the real processes (gunicorn or the Procfile's runserver lines, under core.traced; a test agent,
 redis-server, databases) for the end-to-end tests, make bench and make screenshots; wait on readiness,
 never on sleeps."""
 
@@ -309,7 +309,7 @@ def start_pair(
 
 
 def boot_stack(logs: Path, redis_url: str, agent_url: str, *, wrapper: tuple[str, ...] = (), **extra_env: str) -> Stack:
-    """A fresh database and Redis database, then the thinker and the API under ddtrace-run gunicorn."""
+    """A fresh database and Redis database, then the thinker and the API under core.traced gunicorn (ddtrace-run unless env says TRACER=otel)."""
     redis_url = own_redis_database(redis_url)
     common = stack_env(logs, redis_url, agent_url, **extra_env)
     thinker_url, thinker, api_url, api = start_pair(
