@@ -81,6 +81,16 @@ def test_an_error_in_the_thinker_marks_spans_on_both_sides(fleet, trace_agent):
     assert think_span["meta"]["error.type"].endswith("ThinkingFailed")
 
 
+def test_a_bad_request_is_the_callers_mistake_not_an_error_of_the_api(fleet, trace_agent):
+    _, _, stack = fleet
+    response = think(stack, "")
+    assert response.status_code == 400
+    spans = trace_agent.wait_for_trace(
+        response.headers["X-Trace-Id"], lambda spans: bool(server_spans(spans, "thinker-api"))
+    )
+    assert not api_root(spans)["error"], dump(spans)
+
+
 def test_the_api_never_continues_a_trace_a_client_sent(fleet, trace_agent):
     _, _, stack = fleet
     response = think(stack, "technology", headers=FORGED)

@@ -235,8 +235,12 @@ def test_a_replica_stopping_gracefully_refuses_new_connections_at_once_and_answe
 
 
 def refused(port: int) -> bool:
+    """Whether nothing listens on `port`. A reset while connecting means our handshake sat in the backlog
+    of a socket closing just then: not yet refused, the next try tells."""
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
     except ConnectionRefusedError:
         return True
+    except ConnectionResetError:
+        return False
     return False
