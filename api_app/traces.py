@@ -12,7 +12,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from core.otlp_spans import agent_spans
+from core.otlp_spans import read_spans, tracer_of
 
 # The seed's flame-graph colours for its services, then a palette for any others.
 SERVICE_COLORS = {
@@ -65,7 +65,7 @@ class SpanRow:
     @property
     def tracer(self) -> str:
         """Which tracer made the span: ddtrace, or otel (the OpenTelemetry SDK)."""
-        return self.span.get("meta", {}).get("tracer", "ddtrace")
+        return tracer_of(self.span)
 
     @property
     def cache(self) -> str | None:
@@ -121,7 +121,7 @@ class Trace:
     @cached_property
     def mixed(self) -> bool:
         """Spans from both tracers: each row then says which made it."""
-        return len({span.get("meta", {}).get("tracer", "ddtrace") for span in self.spans}) > 1
+        return len({tracer_of(span) for span in self.spans}) > 1
 
     @property
     def cache(self) -> str | None:  # from `rows`, which _waterfall fills after construction
@@ -174,11 +174,8 @@ def _fetch(trace_id: int | None = None) -> list[dict[str, Any]]:
 def _fetch_otlp() -> list[dict[str, Any]]:
     """The OpenTelemetry spans the test agent holds; none if its OTLP port does not answer (a fleet all
     on ddtrace needs none, and the ddtrace half of the page still shows)."""
-    url = settings.TRACE_STORE_OTLP_URL.rstrip("/") + "/test/session/traces"
     try:
-        response = requests.get(url, timeout=TIMEOUT_SECONDS)
-        response.raise_for_status()
-        return agent_spans(response.json())
+        return read_spans(settings.TRACE_STORE_OTLP_URL, TIMEOUT_SECONDS)
     except (requests.RequestException, ValueError):
         return []
 

@@ -4,13 +4,15 @@ The test agent keeps OTLP traces apart: `GET /test/session/traces` on its OTLP H
 export requests as JSON, ids in base64, attributes as typed values. `agent_spans` turns them into the dicts
 its `/test/traces` returns for ddtrace's spans (ids as 64-bit ints, `service`, `name`, `resource`, `meta`,
 `metrics`, `error`, `type`, `start` and `duration` in ns), so one list holds a mixed trace. Each converted
-span says where it came from in `meta["tracer"] = "otel"`. Plain Python: the trace page and the end-to-end
-tests both use it.
+span says where it came from in `meta["tracer"] = "otel"` (`tracer_of`). No Django: the trace page and the
+end-to-end tests both use it.
 """
 
 from base64 import b64decode
 from collections.abc import Iterable
 from typing import Any
+
+import requests
 
 # The agent keeps a trace's low 64 bits as its trace_id (both tracers make 128-bit ids).
 LOW_64_BITS = (1 << 64) - 1
@@ -94,3 +96,16 @@ def agent_spans(payloads: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             for scope_spans in resource_spans.get("scope_spans", []):
                 spans.extend(agent_span(span, service, tags) for span in scope_spans.get("spans", []))
     return spans
+
+
+def read_spans(otlp_url: str, timeout: float) -> list[dict[str, Any]]:
+    """Every OpenTelemetry span the test agent at `otlp_url` (its OTLP HTTP port) holds, as agent spans.
+    Raises requests.RequestException or ValueError if it does not answer with them."""
+    response = requests.get(f"{otlp_url.rstrip('/')}/test/session/traces", timeout=timeout)
+    response.raise_for_status()
+    return agent_spans(response.json())
+
+
+def tracer_of(span: dict[str, Any]) -> str:
+    """Which tracer made an agent span: otel (converted here), else ddtrace."""
+    return span.get("meta", {}).get("tracer", "ddtrace")

@@ -19,7 +19,7 @@ SDK_VARIABLE = "THINKER_OTEL_SDK"
 
 
 def service_of(command: Sequence[str], environ: Mapping[str, str]) -> str:
-    """ "thinker" or "api", from the settings module the command runs with."""
+    """Which service, "thinker" or "api": the settings module the command runs with."""
     module = environ.get("DJANGO_SETTINGS_MODULE", "")
     for n, arg in enumerate(command):
         if arg.startswith("--settings="):
@@ -45,9 +45,9 @@ def main(argv: list[str]) -> None:
         command = traced_command(argv, os.environ)
     except ValueError as error:
         sys.exit(str(error))
-    if command[0] == argv[0]:
-        # Only the service itself: a `manage.py migrate` with TRACER=otel is no more traced than one
-        # without ddtrace-run.
+    if command == argv:
+        # Run as it is: the OpenTelemetry SDK, which the service sets up once told so. Only the service
+        # itself: a `manage.py migrate` with TRACER=otel is no more traced than one without ddtrace-run.
         os.environ[SDK_VARIABLE] = "1"
     os.execvp(command[0], command)
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from core.otlp_spans import agent_spans
+from core.otlp_spans import read_spans
 from harness.spans import Span, thinker_requests
 
 REPO = Path(__file__).resolve().parents[1]
@@ -154,11 +154,7 @@ class TraceStore:
         return [span for chunk in response.json() for span in chunk] + self.otlp_spans()
 
     def otlp_spans(self) -> list[Span]:
-        if not self.otlp_url:
-            return []
-        response = requests.get(f"{self.otlp_url}/test/session/traces", timeout=5)
-        response.raise_for_status()
-        return agent_spans(response.json())
+        return read_spans(self.otlp_url, timeout=5) if self.otlp_url else []
 
     def traces(self) -> list[list[Span]]:
         """Every trace the agent holds, its spans grouped by trace id (each process flushes its own part)."""

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
+from core.otlp_spans import tracer_of
 from harness.processes import (
     BIN,
     POSTGRES_SERVER,
@@ -112,7 +113,7 @@ def test_the_compose_stack_makes_one_trace_on_postgresql_tagged_with_its_environ
     ]
     assert query["meta"].get("db.system", "postgresql") == "postgresql"
     assert {span["meta"].get("env") for span in spans} == {"docker"}
-    assert thinker_requests(spans)[0]["meta"].get("tracer", "ddtrace") == topology["thinker_tracer"]
+    assert tracer_of(thinker_requests(spans)[0]) == topology["thinker_tracer"]
 
 
 def test_the_one_shot_migration_created_the_admin_user_from_the_environment(topology):

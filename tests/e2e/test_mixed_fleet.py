@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import redis
 
+from core.otlp_spans import tracer_of
 from harness.processes import Stack, TraceAgent, boot_dev_stack, boot_stack, think, wait_until
 from harness.spans import (
-    Span,
     api_root,
     by_name,
     database_spans,
@@ -41,10 +41,6 @@ def fleet(request, e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> I
     )  # fmt: skip
     yield api_tracer, thinker_tracer, stack
     stack.stop()
-
-
-def tracer_of(span: Span) -> str:
-    return span["meta"].get("tracer", "ddtrace")
 
 
 def test_a_miss_then_a_hit_are_one_trace_each_across_both_tracers(fleet, trace_agent):
