@@ -79,12 +79,13 @@ class Process:
     command: list[str]
     env: dict[str, str]
     log_path: Path
+    cwd: Path = REPO
     popen: subprocess.Popen | None = field(default=None, repr=False)
 
     def start(self) -> "Process":
         log = self.log_path.open("ab")
         self.popen = subprocess.Popen(
-            self.command, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            self.command, env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         return self
 
@@ -246,14 +247,16 @@ def start_gunicorn(
     env: dict[str, str],
     log_dir: Path,
     app: str = "thinkproject.wsgi:application",
-    chdir: Path = REPO,
+    chdir: Path | None = None,
     ready_path: str = "/healthz",
     wrapper: tuple[str, ...] = (),
+    repo: Path = REPO,
 ) -> tuple[str, Process]:
     """`python -m core.traced gunicorn` with the repo's gunicorn.conf.py, as docker compose runs the services:
     under ddtrace-run, or the OpenTelemetry SDK where `env` says TRACER=otel (API_TRACER, THINKER_TRACER).
 
     `wrapper` goes in front of the command: a profiler such as valgrind, which slows start-up 10-50x.
+    `repo` is the checkout whose code runs (perf/bench_ab.py's --a-tree: another commit's worktree).
     """
     port = free_port()
     env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
@@ -264,12 +267,13 @@ def start_gunicorn(
         "core.traced",
         str(BIN / "gunicorn"),
         "-c",
-        str(REPO / "gunicorn.conf.py"),
+        str(repo / "gunicorn.conf.py"),
         "--chdir",
-        str(chdir),
+        str(chdir or repo),
         app,
     ]
-    process = Process(name, command, env, log_dir / f"{name}-{port}.log").start()
+    env = {**env, "PYTHONPATH": str(repo)} if repo != REPO else env
+    process = Process(name, command, env, log_dir / f"{name}-{port}.log", cwd=repo).start()
     url = f"http://127.0.0.1:{port}"
     process.wait_ready(http_ok(f"{url}{ready_path}"), timeout=600 if wrapper else 30)
     return url, process
@@ -304,13 +308,16 @@ def start_pair(
     return thinker_url, thinker, api_url, api
 
 
-def boot_stack(logs: Path, redis_url: str, agent_url: str, *, wrapper: tuple[str, ...] = (), **extra_env: str) -> Stack:
-    """A fresh database and Redis database, then the thinker and the API under core.traced gunicorn (ddtrace-run unless env says TRACER=otel)."""
+def boot_stack(
+    logs: Path, redis_url: str, agent_url: str, *, wrapper: tuple[str, ...] = (), repo: Path = REPO, **extra_env: str
+) -> Stack:
+    """A fresh database and Redis database, then the thinker and the API under core.traced gunicorn (ddtrace-run
+    unless env says TRACER=otel), running the code of `repo`."""
     redis_url = own_redis_database(redis_url)
     common = stack_env(logs, redis_url, agent_url, **extra_env)
     thinker_url, thinker, api_url, api = start_pair(
-        lambda: start_gunicorn("thinker", thinker_env(common), logs, wrapper=wrapper),
-        lambda url: start_api(logs, common, url, wrapper=wrapper),
+        lambda: start_gunicorn("thinker", thinker_env(common), logs, wrapper=wrapper, repo=repo),
+        lambda url: start_api(logs, common, url, wrapper=wrapper, repo=repo),
     )
     return Stack(api_url, thinker_url, api, thinker, redis_url, common)
 
@@ -404,9 +411,9 @@ def api_env(common: dict[str, str], thinker_url: str) -> dict[str, str]:
 
 
 def start_api(
-    logs: Path, common: dict[str, str], thinker_url: str, wrapper: tuple[str, ...] = ()
+    logs: Path, common: dict[str, str], thinker_url: str, wrapper: tuple[str, ...] = (), repo: Path = REPO
 ) -> tuple[str, Process]:
-    return start_gunicorn("api", api_env(common, thinker_url), logs, wrapper=wrapper)
+    return start_gunicorn("api", api_env(common, thinker_url), logs, wrapper=wrapper, repo=repo)
 
 
 def think(stack: Stack, *subjects: str, headers: dict[str, str] | None = None) -> requests.Response:

@@ -2,8 +2,10 @@
 
     .venv/bin/python -m perf.bench_ab --b GUNICORN_ACCESS_LOG= --seconds 40 --turns 20
     .venv/bin/python -m perf.bench_ab --callgrind --b DD_TRACE_ENABLED=false
+    git worktree add /tmp/before HEAD~1 && .venv/bin/python -m perf.bench_ab --callgrind --a-tree /tmp/before
 
-Both stacks boot as `make bench` boots ours (ddtrace-run gunicorn with gunicorn.conf.py and tracing.env, one
+A code change is a lever too: with --a-tree, stack A runs the code of another checkout (a worktree of the
+commit before the change), stack B this one's. Both stacks boot as `make bench` boots ours (ddtrace-run gunicorn with gunicorn.conf.py and tracing.env, one
 test agent, one redis-server, PostgreSQL when it answers), then take the same load in ABBA turns.
 
 By default the load is wrk's, and it prints each stack's figures and B ÷ A for every pair of turns run back to
@@ -28,7 +30,7 @@ from pathlib import Path
 
 import requests
 
-from harness.processes import Stack, wait_until
+from harness.processes import REPO, Stack, wait_until
 from perf.bench import (
     bench_services,
     boot,
@@ -46,18 +48,19 @@ def assignment(text: str) -> tuple[str, str]:
     return key, value
 
 
-def described(env: list[tuple[str, str]]) -> str:
-    return " ".join(f"{key}={value}" for key, value in env) or "(defaults)"
+def described(env: list[tuple[str, str]], tree: Path | None = None) -> str:
+    settings = " ".join(f"{key}={value}" for key, value in env)
+    return " ".join(part for part in (f"[{tree}]" if tree else "", settings) if part) or "(defaults)"
 
 
 def timed(stacks: dict[str, Stack], args: argparse.Namespace) -> None:
     """wrk in alternating turns: CPU per request and req/s, B ÷ A per pair of turns."""
     interleaved_loads(stacks, args.path, args.connections, 4, slices=2)  # warm both up alike
     loads = interleaved_loads(stacks, args.path, args.connections, args.seconds, slices=args.turns)
-    for name, env in (("A", args.a), ("B", args.b)):
+    for name, env, tree in (("A", args.a, args.a_tree), ("B", args.b, None)):
         load = loads[name]
         print(
-            f"{name} {described(env)}: {load['rps']:.0f} req/s, {load['cpu_ms_per_request']:.2f} ms CPU per request "
+            f"{name} {described(env, tree)}: {load['rps']:.0f} req/s, {load['cpu_ms_per_request']:.2f} ms CPU per request "
             f"(API {load['api_cpu_ms_per_request']:.2f}, thinker {load['thinker_cpu_ms_per_request']:.2f}), "
             f"p50 {load['p50']:.1f} ms, p99 {load['p99']:.1f} ms"
             + (f", {load['non_2xx']} non-2xx" if load["non_2xx"] else "")
@@ -150,9 +153,9 @@ def counted(stacks: dict[str, Stack], logs: Path, args: argparse.Namespace) -> N
         turns = per_hit[name]
         return sum(turn[service] if service else sum(turn.values()) for turn in turns) / len(turns)
 
-    for name, env in (("A", args.a), ("B", args.b)):
+    for name, env, tree in (("A", args.a, args.a_tree), ("B", args.b, None)):
         print(
-            f"{name} {described(env)}: {mean(name):.3f} M instructions per hit "
+            f"{name} {described(env, tree)}: {mean(name):.3f} M instructions per hit "
             f"(API {mean(name, 'API'):.3f}, thinker {mean(name, 'thinker'):.3f}); "
             f"turns {', '.join(f'{sum(turn.values()):.3f}' for turn in per_hit[name])}"
         )
@@ -180,6 +183,9 @@ def main() -> None:
         metavar="KEY=VALUE",
         help="environment for stack B (repeatable)",
     )
+    parser.add_argument(
+        "--a-tree", type=Path, metavar="DIR", help="stack A runs the code of this checkout (default: this one)"
+    )
     parser.add_argument("--path", default="/think/?subject=war", help="what is requested (default: a cache hit)")
     parser.add_argument("--seconds", type=int, default=30, help="wrk: load per stack, split into turns (default 30)")
     parser.add_argument("--turns", type=int, help="alternating turns per stack (default 10; 2 with --callgrind)")
@@ -192,11 +198,13 @@ def main() -> None:
     args.turns = args.turns or (2 if args.callgrind else 10)
 
     with bench_services("thinker-ab-") as (logs, agent, redis_url, stacks):
-        for name, env in (("A", dict(args.a)), ("B", dict(args.b))):
+        for name, env, tree in (("A", dict(args.a), args.a_tree), ("B", dict(args.b), None)):
             if args.callgrind:
                 env = {**CALLGRIND_ENV, **env}
             wrapper = callgrind_wrapper(logs, name) if args.callgrind else ()
-            stacks[name] = boot(logs, redis_url, agent.url, postgres_database(), wrapper, **env)
+            stacks[name] = boot(
+                logs, redis_url, agent.url, postgres_database(), env, wrapper=wrapper, repo=(tree or REPO).resolve()
+            )
             hits(stacks[name], "/think/?subject=war", 1)  # memoize the hit subject
         if args.callgrind:
             counted(stacks, logs, args)

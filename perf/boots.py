@@ -51,7 +51,6 @@ def boot_flask_seed(logs: Path, redis_url: str, agent_url: str, **extra_env: str
 
 
 DJANGO_FLOOR = PERF / "django_floor"
-TRACER_FLOOR = PERF / "tracer_floor"
 
 
 def boot_floor_pair(
@@ -82,23 +81,7 @@ def boot_floor_pair(
     return Stack(api_url, thinker_url, api, thinker, env["REDIS_URL"], env)
 
 
-def boot_django_floor(
-    logs: Path, redis_url: str, agent_url: str, *, hand_made_request_spans: bool = False, **extra_env: str
-) -> Stack:
-    """perf/django_floor (bare Django, one view per service): services django-floor-{api,thinker}.
-
-    `hand_made_request_spans`: ddtrace's Django integration off, perf/tracer_floor's request span instead
-    (services django-floor-hand-made-{api,thinker}).
-    """
-    if hand_made_request_spans:
-        extra_env = {**extra_env, "DJANGO_FLOOR_REQUEST_SPANS": "hand-made", "DD_TRACE_DJANGO_ENABLED": "false"}
-    name = "django-floor-hand-made" if hand_made_request_spans else "django-floor"
+def boot_django_floor(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
+    """perf/django_floor (bare Django, one view per service): services django-floor-{api,thinker}."""
     apps = ("wsgi:application", "wsgi:application")
-    return boot_floor_pair(name, logs, redis_url, agent_url, DJANGO_FLOOR, apps, **extra_env)
-
-
-def boot_tracer_floor(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
-    """perf/tracer_floor (no framework, hand-made request spans): services tracer-floor-{api,thinker}."""
-    return boot_floor_pair(
-        "tracer-floor", logs, redis_url, agent_url, TRACER_FLOOR, ("wsgi:thinker", "wsgi:api"), **extra_env
-    )
+    return boot_floor_pair("django-floor", logs, redis_url, agent_url, DJANGO_FLOOR, apps, **extra_env)

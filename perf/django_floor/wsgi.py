@@ -5,16 +5,10 @@ untraced, to show what Django and its tracing cost by themselves: no installed a
 database, no DRF, one function view per service. The API asks the thinker over a kept-alive `requests`
 session; the thinker reads one Redis key inside a `think` span. Traced, a hit is the workshop's trace:
 API request, HTTP hop, thinker request, `think`, Redis GET. Like perf/floor, it answers hits only.
-
-With DJANGO_FLOOR_REQUEST_SPANS=hand-made (and ddtrace's Django integration off: DD_TRACE_DJANGO_ENABLED=false),
-each request span is perf/tracer_floor/request_span.py's instead of the integration's, the rest unchanged, so
-the bench can tell what the integration's request span costs.
 """
 
 import os
 import secrets
-import sys
-from pathlib import Path
 
 import django
 import redis
@@ -66,8 +60,3 @@ def api(request: HttpRequest) -> HttpResponse:
 urlpatterns = [path("", CallableObjectProxy(thinker)), path("think/", CallableObjectProxy(api))]
 
 application = get_wsgi_application()
-if os.environ.get("DJANGO_FLOOR_REQUEST_SPANS") == "hand-made":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tracer_floor"))
-    from request_span import traced
-
-    application = traced(application, continue_callers_trace=not THINKER_URL)

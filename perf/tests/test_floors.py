@@ -1,7 +1,6 @@
-"""The bench's traced floors, which `make bench` measures beside ours: each must make the workshop's whole hit trace.
+"""The bench's traced floor, which `make bench` measures beside ours, must make the workshop's whole hit trace.
 
-The Django floor (bare Django, ddtrace's Django integration), the same with hand-made request spans instead of
-the integration's, and the tracer floor (no framework, hand-made request spans).
+The Django floor: bare Django and ddtrace's Django integration, the yardstick of ours (perf/BENCHMARKS.md).
 """
 
 import secrets
@@ -12,13 +11,11 @@ import pytest
 
 from harness.processes import Stack, TraceAgent, think, wait_until
 from harness.spans import Span, dump
-from perf.boots import boot_django_floor, boot_tracer_floor
+from perf.boots import boot_django_floor
 
 FLOORS: dict[str, tuple[Callable[..., Stack], str]] = {
     # service prefix: (boot, the request spans' name)
     "django-floor": (boot_django_floor, "django.request"),
-    "django-floor-hand-made": (lambda *args: boot_django_floor(*args, hand_made_request_spans=True), "http.request"),
-    "tracer-floor": (boot_tracer_floor, "http.request"),
 }
 
 
