@@ -10,7 +10,7 @@ import requests
 from django.conf import settings
 from rest_framework.exceptions import APIException
 
-from core.contract import MEMO_HEADER, MemoOutcome, ThoughtData, ThoughtSerializer
+from core.contract import MEMO_HEADER, MemoOutcome, ThoughtData, thought_from
 from core.propagation import headers_for_thinker, inject_on_the_wire
 
 logger = logging.getLogger(__name__)
@@ -112,15 +112,14 @@ def fetch_thought(*, subject: str) -> ThinkerAnswer:
         logger.warning("Thinker answered %s for subject %r: %.200s", response.status_code, subject, response.text)
         raise ThinkerUnavailable(f"The thinker answered {response.status_code}.")
     try:
-        thought = ThoughtSerializer(data=response.json())
-        valid = thought.is_valid()
+        thought = thought_from(response.json())
     except ValueError:
-        valid = False
-    if not valid:
+        thought = None
+    if thought is None:
         logger.warning("Thinker answered an unexpected body for subject %r: %.200s", subject, response.text)
         raise ThinkerUnavailable("The thinker answered something that is not a thought.")
     memo = response.headers.get(MEMO_HEADER, "")
-    return ThinkerAnswer(thought.validated_data, memo if memo in get_args(MemoOutcome) else "unknown")
+    return ThinkerAnswer(thought, memo if memo in get_args(MemoOutcome) else "unknown")
 
 
 def check_thinker() -> None:

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api_app.serializers import MAX_SUBJECTS, ThinkQuerySerializer
+from api_app.serializers import MAX_SUBJECTS, think_subjects
 from api_app.thinker_client import check_thinker, fetch_thoughts
 from api_app.traces import TraceStoreUnavailable, trace_get, trace_list
 from core.contract import MEMO_HEADER, SUBJECT_MAX_LENGTH, ThoughtSerializer
@@ -105,9 +105,7 @@ class ThinkView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        query = ThinkQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        subjects = query.validated_data["subject"]
+        subjects = think_subjects(request.query_params)
         answers = fetch_thoughts(subjects=subjects)
         thoughts = [answer.thought for answer in answers]
         memo = ",".join(answer.memo for answer in answers)

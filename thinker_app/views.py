@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from core.contract import MEMO_HEADER, MemoOutcome, ThoughtSerializer
 from core.errors import ErrorSerializer, ValidationErrorSerializer
-from thinker_app.serializers import ThinkerQuerySerializer
+from thinker_app.serializers import ThinkerQuerySerializer, thinker_subject
 from thinker_app.services import think_with_memo_outcome
 
 
@@ -37,7 +37,5 @@ class ThinkView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        query = ThinkerQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        thinking = think_with_memo_outcome(subject=query.validated_data["subject"])
+        thinking = think_with_memo_outcome(subject=thinker_subject(request.query_params))
         return Response(thinking.thought, headers={MEMO_HEADER: thinking.memo})
