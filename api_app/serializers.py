@@ -1,7 +1,6 @@
-from django.http import QueryDict
 from rest_framework import serializers
 
-from core.contract import SubjectField, plain_subject
+from core.contract import SubjectField
 
 MAX_SUBJECTS = 10
 
@@ -19,16 +18,3 @@ class ThinkQuerySerializer(serializers.Serializer):
             "max_length": f"Ask about at most {MAX_SUBJECTS} subjects at once.",
         },
     )
-
-
-def think_subjects(query: QueryDict) -> list[str]:
-    """/think/'s subjects in the order asked; raises ValidationError (400) saying what is wrong with them.
-
-    Plain subjects skip the serializer (core/contract.py says why); it cleans or refuses the rest.
-    """
-    subjects = query.getlist("subject")
-    if 0 < len(subjects) <= MAX_SUBJECTS and all(map(plain_subject, subjects)):
-        return subjects
-    serializer = ThinkQuerySerializer(data=query)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data["subject"]

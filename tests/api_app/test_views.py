@@ -127,3 +127,29 @@ def test_the_demo_page_says_when_trace_links_need_a_login(client, admin_client, 
     settings.TRACE_PAGES_OPEN = open_pages
     html = (admin_client if staff else client).get("/", HTTP_ACCEPT=BROWSER_ACCEPT).content.decode()
     assert ('id="login-hint"' in html) == hint
+
+
+def answer(response) -> tuple[int, bytes, dict[str, str]]:
+    return response.status_code, response.content, dict(response.headers.items())
+
+
+@pytest.mark.parametrize(
+    ("subjects", "accept"),
+    [(["war"], "*/*"), (["戦争", "war"], "application/json"), (["war"], "text/html"), (["peace"], "*/*")],
+)
+def test_plain_subjects_are_answered_as_drf_answers_the_same_subjects_in_spaces(client, stub_thinker, subjects, accept):
+    """The quick path (core/views.py) answers what DRF answers; subjects in spaces go through DRF, which trims them."""
+
+    def respond(request):
+        subject = request.query["subject"][0]
+        return (
+            json_reply({"error": "server_error", "detail": "x"}, status=500)
+            if subject == "peace"
+            else json_reply(thought(subject))
+        )
+
+    stub_thinker.respond = respond
+    drf = client.get("/think/", {"subject": [f" {subject} " for subject in subjects]}, HTTP_ACCEPT=accept)
+    quick = client.get("/think/", {"subject": subjects}, HTTP_ACCEPT=accept)
+    assert answer(quick) == answer(drf)
+    assert quick.status_code == {"text/html": 406, "*/*": 502 if subjects == ["peace"] else 200}.get(accept, 200)
