@@ -81,15 +81,10 @@ def forget_thoughts(*, subjects: set[str]) -> None:
         warn_redis_unavailable("DEL", error)
 
 
-# Delete the lock only if it is still ours (it may have expired and been taken by another), then wake
-# whoever waits on it (memo_wait): one command, so one span, on every miss. EVAL, not redis-py's Lock: its
-# EVALSHA fails with NOSCRIPT on every fresh Redis, an error span on the first miss of each process.
-_RELEASE = (
-    "local released = 0 "
-    "if redis.call('get', KEYS[1]) == ARGV[1] then released = redis.call('del', KEYS[1]) end "
-    "redis.call('publish', KEYS[1], '') "
-    "return released"
-)
+# Delete the lock only if it is still ours (it may have expired and been taken by another).
+# EVAL, not redis-py's Lock: its EVALSHA fails with NOSCRIPT on every fresh Redis, an error span
+# on the first miss of each process.
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
 
 
 @dataclass
@@ -129,31 +124,25 @@ def memo_claim(key: str) -> Claim:
     return Claim(leader=True, lock=lock, token=token) if claimed else Claim(leader=False)
 
 
-# A leader that dies without releasing publishes nothing: its waiters look again this often for its lock to expire.
-WAIT_RECHECK_SECONDS = 0.1
-
-
 def memo_wait(key: str) -> Any | None:
     """Wait for the leader's value; None once its lock is gone without one (it failed or died) or on timeout.
 
-    Subscribed to the lock's channel, where the leader's release publishes, it looks (one MGET: value and
-    lock) when woken, and every WAIT_RECHECK_SECONDS in case the leader died. Woken, not polling, so 50
-    concurrent misses are answered within milliseconds of the leader's (perf/BENCHMARKS.md's stampede).
+    One MGET (value and lock) per poll, backing off from 10 ms to 100 ms.
     """
     client = cache.client.get_client(write=False)
     value_key, held_key = cache.make_key(key), cache.make_key(lock_key(key))
     deadline = time.monotonic() + settings.THINK_LOCK_TIMEOUT_SECONDS
-    try:
-        with client.pubsub(ignore_subscribe_messages=True) as channel:
-            channel.subscribe(held_key)  # before the first look, so no release goes unseen
-            while True:
-                raw_value, held = client.mget(value_key, held_key)
-                if raw_value is not None:
-                    return cache.client.decode(raw_value)
-                remaining = deadline - time.monotonic()
-                if held is None or remaining <= 0:
-                    return None
-                channel.get_message(timeout=min(remaining, WAIT_RECHECK_SECONDS))
-    except _REDIS_ERRORS as error:
-        warn_redis_unavailable("MGET", error)
-        return None
+    pause = 0.01
+    while time.monotonic() < deadline:
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+        try:
+            raw_value, held = client.mget(value_key, held_key)
+        except _REDIS_ERRORS as error:
+            warn_redis_unavailable("MGET", error)
+            return None
+        if raw_value is not None:
+            return cache.client.decode(raw_value)
+        if held is None:
+            return None
+    return None

@@ -5,8 +5,7 @@ from django.core.cache import cache
 from django.db import connections
 
 from core.contract import ThoughtData
-from thinker_app import memo
-from thinker_app.memo import lock_key, memo_claim, memo_set, memo_wait, thought_key
+from thinker_app.memo import lock_key, thought_key
 from thinker_app.services import think
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("clean_memo")]
@@ -46,22 +45,3 @@ def test_a_waiter_thinks_for_itself_when_the_lock_holder_died(pauses, settings):
 
     assert think(subject="war")["author"] == "Agatha Christie"
     assert pauses == [0.3]
-
-
-@pytest.mark.parametrize("leader_succeeds", [True, False])
-def test_a_waiter_is_woken_by_the_leaders_release_not_by_a_later_look(monkeypatch, settings, leader_succeeds):
-    """Waiters answer as soon as the leader releases (thinker_app/memo.py): with their periodic look and the lock's
-    expiry a minute away, only the release's wake-up can end the wait within the join's few seconds."""
-    monkeypatch.setattr(memo, "WAIT_RECHECK_SECONDS", 60)
-    settings.THINK_LOCK_TIMEOUT_SECONDS = 60
-    key = thought_key("war")
-    claim = memo_claim(key)
-    assert claim.leader
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        waiting = pool.submit(memo_wait, key)
-        with pytest.raises(TimeoutError):
-            waiting.result(timeout=0.2)  # still waiting: nothing is there yet
-        if leader_succeeds:
-            memo_set(key, {"author": "Agatha Christie"})
-        claim.release()
-        assert waiting.result(timeout=5) == ({"author": "Agatha Christie"} if leader_succeeds else None)
