@@ -45,7 +45,7 @@ class ThoughtSerializer(serializers.Serializer):
 
 
 # The checks below answer the common case without a serializer: building one deep-copies its fields, and
-# with validating them it was a tenth of a hit's instructions (perf/BENCHMARKS.md). They accept only
+# with validating them it was about 8% of a hit's instructions (perf/BENCHMARKS.md). They accept only
 # what the serializer would accept unchanged; anything else goes to the serializer, which cleans it
 # (trims spaces, turns 5 into "5") or says what is wrong.
 

@@ -29,14 +29,9 @@ class QuickGetAPIView(APIView):
         try:
             answer = self.quick_get(request)
         except Exception as error:  # noqa: BLE001  # answered as DRF's dispatch answers it
-            drf_request = self.initialize_request(request, *args, **kwargs)
-            self.request, self.args, self.kwargs, self.headers = (
-                drf_request,
-                args,
-                kwargs,
-                self.default_response_headers,
-            )
-            return self.finalize_response(drf_request, self.handle_exception(error), *args, **kwargs)
+            self.args, self.kwargs, self.headers = args, kwargs, self.default_response_headers
+            self.request = self.initialize_request(request, *args, **kwargs)
+            return self.finalize_response(self.request, self.handle_exception(error), *args, **kwargs)
         if answer is None:
             return super().dispatch(request, *args, **kwargs)
         data, headers = answer
