@@ -165,17 +165,14 @@ def _fetch(trace_id: int | None = None) -> list[dict[str, Any]]:
             f"No test agent answers at {url} ({error}). This page reads Datadog's test agent "
             "(ddapm-test-agent); a real Datadog agent keeps no traces to read, so look in Datadog instead."
         ) from error
-    otel_spans = _fetch_otlp()
-    if trace_id is not None:
-        otel_spans = [span for span in otel_spans if span["trace_id"] == trace_id]
-    return [span for chunk in chunks for span in chunk] + otel_spans
+    return [span for chunk in chunks for span in chunk] + _fetch_otlp(trace_id)
 
 
-def _fetch_otlp() -> list[dict[str, Any]]:
+def _fetch_otlp(trace_id: int | None) -> list[dict[str, Any]]:
     """The OpenTelemetry spans the test agent holds; none if its OTLP port does not answer (a fleet all
     on ddtrace needs none, and the ddtrace half of the page still shows)."""
     try:
-        return read_spans(settings.TRACE_STORE_OTLP_URL, TIMEOUT_SECONDS)
+        return read_spans(settings.TRACE_STORE_OTLP_URL, TIMEOUT_SECONDS, trace_id)
     except (requests.RequestException, ValueError):
         return []
 

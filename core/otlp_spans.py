@@ -98,12 +98,14 @@ def agent_spans(payloads: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return spans
 
 
-def read_spans(otlp_url: str, timeout: float) -> list[dict[str, Any]]:
-    """Every OpenTelemetry span the test agent at `otlp_url` (its OTLP HTTP port) holds, as agent spans.
+def read_spans(otlp_url: str, timeout: float, trace_id: int | None = None) -> list[dict[str, Any]]:
+    """The OpenTelemetry spans the test agent at `otlp_url` (its OTLP HTTP port) holds, as agent spans: all of
+    them, or those of `trace_id` (low 64 bits). The agent has no per-trace query there, so this reads them all.
     Raises requests.RequestException or ValueError if it does not answer with them."""
     response = requests.get(f"{otlp_url.rstrip('/')}/test/session/traces", timeout=timeout)
     response.raise_for_status()
-    return agent_spans(response.json())
+    spans = agent_spans(response.json())
+    return spans if trace_id is None else [span for span in spans if span["trace_id"] == trace_id]
 
 
 def tracer_of(span: dict[str, Any]) -> str:

@@ -144,18 +144,15 @@ class TraceStore:
     otlp_url: str = field(default="", kw_only=True)
 
     def spans(self, trace_id: int | str) -> list[Span]:
-        response = requests.get(f"{self.url}/test/traces", params={"trace_ids": str(trace_id)}, timeout=5)
-        response.raise_for_status()
-        ddtrace_spans = [span for chunk in response.json() for span in chunk]
-        return ddtrace_spans + [span for span in self.otlp_spans() if span["trace_id"] == int(trace_id)]
+        return self.all_spans(int(trace_id))
 
-    def all_spans(self) -> list[Span]:
-        response = requests.get(f"{self.url}/test/traces", timeout=5)
+    def all_spans(self, trace_id: int | None = None) -> list[Span]:
+        """Every span the agent holds, both tracers' (or those of `trace_id`)."""
+        params = None if trace_id is None else {"trace_ids": str(trace_id)}
+        response = requests.get(f"{self.url}/test/traces", params=params, timeout=5)
         response.raise_for_status()
-        return [span for chunk in response.json() for span in chunk] + self.otlp_spans()
-
-    def otlp_spans(self) -> list[Span]:
-        return read_spans(self.otlp_url, timeout=5) if self.otlp_url else []
+        otlp_spans = read_spans(self.otlp_url, 5, trace_id) if self.otlp_url else []
+        return [span for chunk in response.json() for span in chunk] + otlp_spans
 
     def traces(self) -> list[list[Span]]:
         """Every trace the agent holds, its spans grouped by trace id (each process flushes its own part)."""
