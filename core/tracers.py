@@ -16,8 +16,9 @@ SERVICE_VARIABLES = {"api": "API_TRACER", "thinker": "THINKER_TRACER"}
 
 def tracer_for(service: str, environ: Mapping[str, str] = os.environ) -> Tracer:
     """The tracer `service` ("api" or "thinker") runs under; ValueError names the variable that is wrong."""
-    for variable in (SERVICE_VARIABLES[service], "TRACER"):
-        value = environ.get(variable, "").strip().lower()
+    per_service = environ.get("API_TRACER", "") if service == "api" else environ.get("THINKER_TRACER", "")
+    for variable, raw in ((SERVICE_VARIABLES[service], per_service), ("TRACER", environ.get("TRACER", ""))):
+        value = raw.strip().lower()
         if value:
             if value not in TRACERS:
                 raise ValueError(f"{variable} must be one of {', '.join(TRACERS)}; not {value!r}.")
