@@ -7,8 +7,8 @@ from core.tracing import view_without_span
 THINK_PATH = "/think/"
 
 urlpatterns = [
+    path(THINK_PATH.lstrip("/"), view_without_span(ThinkView), name="think"),  # first: every hit
     path("", IndexView.as_view(), name="index"),
-    path(THINK_PATH.lstrip("/"), view_without_span(ThinkView), name="think"),
     path("traces/", TraceListView.as_view(), name="trace-list"),
     path("traces/<int:trace_id>/", TraceDetailView.as_view(), name="trace-detail"),
 ]

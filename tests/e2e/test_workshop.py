@@ -1,5 +1,8 @@
 """The seed workshop's curls against the real system, and the one trace each makes."""
 
+import http.client
+from urllib.parse import urlsplit
+
 import pytest
 
 from harness.processes import think
@@ -20,6 +23,21 @@ def test_the_seeds_curls_answer_as_the_workshop_says(stack, subject, thought_id,
     assert response.status_code == 200
     body = response.json()
     assert (body["id"], body["author"], body["subject"]) == (thought_id, author, subject)
+
+
+@pytest.mark.parametrize(("query", "status"), [("subject=war", 200), ("subject=%20war", 200), ("subject=", 400)])
+def test_the_thinker_under_gunicorn_sends_a_sized_body_not_chunks(stack, query, status):
+    """Its quick answers, DRF's and its errors (core/views.py): one write less, and a plain read in the API."""
+    connection = http.client.HTTPConnection(urlsplit(stack.thinker_url).netloc, timeout=10)
+    try:
+        connection.request("GET", f"/?{query}")
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    assert response.status == status
+    assert response.getheader("Transfer-Encoding") is None
+    assert response.getheader("Content-Length") == str(len(body))
 
 
 @pytest.mark.usefixtures("fresh_memo")

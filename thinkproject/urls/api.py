@@ -7,12 +7,13 @@ from drf_spectacular.views import SpectacularAPIView
 from api_app.views import readyz
 from core.health import healthz
 
+# The service's own routes first: Django tries the patterns in order, and every hit is one of them.
 urlpatterns = [
+    path("", include("api_app.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("admin/", admin.site.urls),
-    path("", include("api_app.urls")),
 ]
 
 handler400 = "core.errors.bad_request"

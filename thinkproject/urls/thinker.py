@@ -5,11 +5,12 @@ from drf_spectacular.views import SpectacularAPIView
 
 from core.health import healthz, readyz
 
+# The service's own routes first: Django tries the patterns in order, and every hit is one of them.
 urlpatterns = [
+    path("", include("thinker_app.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("", include("thinker_app.urls")),
 ]
 
 handler400 = "core.errors.bad_request"
