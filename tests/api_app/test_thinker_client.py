@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+import requests
 
 from api_app.thinker_client import ThinkerTimeout, ThinkerUnavailable, fetch_thought, fetch_thoughts
 from tests.conftest import closed_port
@@ -78,6 +79,17 @@ def test_a_connection_dropped_before_the_answer_is_retried_once(stub_thinker):
     stub_thinker.respond = lambda request: next(replies)
     assert fetch_thought(subject="war").thought == thought("war")
     assert len(stub_thinker.requests) == 2
+
+
+def test_the_thinker_gets_the_request_a_requests_session_sends(stub_thinker):
+    """thinker_client._prepared prepares it without session.get; the retry sends the same."""
+    replies = iter([Reply(drop=True), json_reply(thought("war"))])
+    stub_thinker.respond = lambda request: next(replies)
+    fetch_thought(subject="war")
+    expected = {name.lower(): value for name, value in requests.utils.default_headers().items()}
+    for request in stub_thinker.requests:
+        assert (request.path, request.query) == ("/", {"subject": ["war"]})
+        assert {name: request.headers.get(name) for name in expected} == expected
 
 
 def test_a_thinker_that_keeps_dropping_connections_raises_unavailable_after_one_retry(stub_thinker):
