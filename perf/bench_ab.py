@@ -2,7 +2,11 @@
 
     .venv/bin/python -m perf.bench_ab --b GUNICORN_ACCESS_LOG= --seconds 40 --turns 20
     .venv/bin/python -m perf.bench_ab --callgrind --b DD_TRACE_ENABLED=false
+    .venv/bin/python -m perf.bench_ab --callgrind --b-floor
     git worktree add /tmp/before HEAD~1 && .venv/bin/python -m perf.bench_ab --callgrind --a-tree /tmp/before
+
+With --b-floor, stack B is the Django floor (perf/django_floor) instead of ours: A ÷ B is then ours ÷ the floor,
+#22's yardstick, which --callgrind counts steadier than make bench's wrk pairs.
 
 A code change is a lever too: with --a-tree, stack A runs the code of another checkout (a worktree of the
 commit before the change), stack B this one's. Both stacks boot as `make bench` boots ours (ddtrace-run gunicorn with gunicorn.conf.py and tracing.env, one
@@ -39,6 +43,7 @@ from perf.bench import (
     postgres_database,
     process_tree,
 )
+from perf.boots import boot_django_floor
 
 
 def assignment(text: str) -> tuple[str, str]:
@@ -48,16 +53,20 @@ def assignment(text: str) -> tuple[str, str]:
     return key, value
 
 
-def described(env: list[tuple[str, str]], tree: Path | None = None) -> str:
+def described(env: list[tuple[str, str]], tree: Path | str | None = None) -> str:
     settings = " ".join(f"{key}={value}" for key, value in env)
     return " ".join(part for part in (f"[{tree}]" if tree else "", settings) if part) or "(defaults)"
+
+
+def b_tree(args: argparse.Namespace) -> str | None:
+    return "perf/django_floor" if args.b_floor else None
 
 
 def timed(stacks: dict[str, Stack], args: argparse.Namespace) -> None:
     """wrk in alternating turns: CPU per request and req/s, B ÷ A per pair of turns."""
     interleaved_loads(stacks, args.path, args.connections, 4, slices=2)  # warm both up alike
     loads = interleaved_loads(stacks, args.path, args.connections, args.seconds, slices=args.turns)
-    for name, env, tree in (("A", args.a, args.a_tree), ("B", args.b, None)):
+    for name, env, tree in (("A", args.a, args.a_tree), ("B", args.b, b_tree(args))):
         load = loads[name]
         print(
             f"{name} {described(env, tree)}: {load['rps']:.0f} req/s, {load['cpu_ms_per_request']:.2f} ms CPU per request "
@@ -153,7 +162,7 @@ def counted(stacks: dict[str, Stack], logs: Path, args: argparse.Namespace) -> N
         turns = per_hit[name]
         return sum(turn[service] if service else sum(turn.values()) for turn in turns) / len(turns)
 
-    for name, env, tree in (("A", args.a, args.a_tree), ("B", args.b, None)):
+    for name, env, tree in (("A", args.a, args.a_tree), ("B", args.b, b_tree(args))):
         print(
             f"{name} {described(env, tree)}: {mean(name):.3f} M instructions per hit "
             f"(API {mean(name, 'API'):.3f}, thinker {mean(name, 'thinker'):.3f}); "
@@ -163,6 +172,11 @@ def counted(stacks: dict[str, Stack], logs: Path, args: argparse.Namespace) -> N
         f"B ÷ A instructions per hit: {mean('B') / mean('A'):.4f} "
         f"(API {mean('B', 'API') / mean('A', 'API'):.4f}, thinker {mean('B', 'thinker') / mean('A', 'thinker'):.4f})"
     )
+    if args.b_floor:
+        print(
+            f"A ÷ B, ours ÷ the Django floor: {mean('A') / mean('B'):.4f} "
+            f"(API {mean('A', 'API') / mean('B', 'API'):.4f}, thinker {mean('A', 'thinker') / mean('B', 'thinker'):.4f})"
+        )
 
 
 def main() -> None:
@@ -186,6 +200,9 @@ def main() -> None:
     parser.add_argument(
         "--a-tree", type=Path, metavar="DIR", help="stack A runs the code of this checkout (default: this one)"
     )
+    parser.add_argument(
+        "--b-floor", action="store_true", help="stack B is the Django floor (perf/django_floor), with --b's environment"
+    )
     parser.add_argument("--path", default="/think/?subject=war", help="what is requested (default: a cache hit)")
     parser.add_argument("--seconds", type=int, default=30, help="wrk: load per stack, split into turns (default 30)")
     parser.add_argument("--turns", type=int, help="alternating turns per stack (default 10; 2 with --callgrind)")
@@ -202,9 +219,12 @@ def main() -> None:
             if args.callgrind:
                 env = {**CALLGRIND_ENV, **env}
             wrapper = callgrind_wrapper(logs, name) if args.callgrind else ()
-            stacks[name] = boot(
-                logs, redis_url, agent.url, postgres_database(), env, wrapper=wrapper, repo=(tree or REPO).resolve()
-            )
+            if name == "B" and args.b_floor:
+                stacks[name] = boot_django_floor(logs, redis_url, agent.url, wrapper=wrapper, **env)
+            else:
+                stacks[name] = boot(
+                    logs, redis_url, agent.url, postgres_database(), env, wrapper=wrapper, repo=(tree or REPO).resolve()
+                )
             hits(stacks[name], "/think/?subject=war", 1)  # memoize the hit subject
         if args.callgrind:
             counted(stacks, logs, args)

@@ -54,10 +54,19 @@ DJANGO_FLOOR = PERF / "django_floor"
 
 
 def boot_floor_pair(
-    name: str, logs: Path, redis_url: str, agent_url: str, chdir: Path, apps: tuple[str, str], **extra_env: str
+    name: str,
+    logs: Path,
+    redis_url: str,
+    agent_url: str,
+    chdir: Path,
+    apps: tuple[str, str],
+    *,
+    wrapper: tuple[str, ...] = (),
+    **extra_env: str,
 ) -> Stack:
     """A floor's thinker and API (`apps`: their WSGI names) under ddtrace-run gunicorn with tracing.env, as
-    ours boots; services `<name>-thinker` and `<name>-api`. Floors answer hits only."""
+    ours boots; services `<name>-thinker` and `<name>-api`. Floors answer hits only. `wrapper`: as
+    harness.processes.start_gunicorn's (valgrind for perf/bench_ab.py --callgrind)."""
     env = service_env(REDIS_URL=own_redis_database(redis_url), DD_TRACE_AGENT_URL=agent_url, **extra_env)
     thinker_app, api_app = apps
     thinker_url, thinker, api_url, api = start_pair(
@@ -68,6 +77,7 @@ def boot_floor_pair(
             thinker_app,
             chdir,
             "/?subject=war",
+            wrapper,
         ),
         lambda url: start_gunicorn(
             f"{name}-api",
@@ -76,12 +86,15 @@ def boot_floor_pair(
             api_app,
             chdir,
             "/think/?subject=war",
+            wrapper,
         ),
     )
     return Stack(api_url, thinker_url, api, thinker, env["REDIS_URL"], env)
 
 
-def boot_django_floor(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
+def boot_django_floor(
+    logs: Path, redis_url: str, agent_url: str, *, wrapper: tuple[str, ...] = (), **extra_env: str
+) -> Stack:
     """perf/django_floor (bare Django, one view per service): services django-floor-{api,thinker}."""
     apps = ("wsgi:application", "wsgi:application")
-    return boot_floor_pair("django-floor", logs, redis_url, agent_url, DJANGO_FLOOR, apps, **extra_env)
+    return boot_floor_pair("django-floor", logs, redis_url, agent_url, DJANGO_FLOOR, apps, wrapper=wrapper, **extra_env)
