@@ -25,6 +25,8 @@ POOL_CONNECTIONS = 32
 # for the few milliseconds its processes take to die (measured up to ~20 ms); then it refuses them and
 # the Service sends new ones elsewhere.
 RETRY_PAUSE_SECONDS = 0.1
+# What a requests.Session sends by default (User-Agent, Accept-Encoding, Accept, Connection): _prepared's.
+_DEFAULT_HEADERS = dict(requests.utils.default_headers())
 
 
 class ThinkerAnswer(NamedTuple):
@@ -95,10 +97,6 @@ def _get(url: str, subject: str, headers: dict[str, str]) -> requests.Response:
     time.sleep(RETRY_PAUSE_SECONDS)
     with _new_session() as fresh:
         return fresh.send(_prepared(url, subject, headers), timeout=timeout)
-
-
-# What a requests.Session sends by default (User-Agent, Accept-Encoding, Accept, Connection).
-_DEFAULT_HEADERS = dict(requests.utils.default_headers())
 
 
 def _prepared(url: str, subject: str, headers: dict[str, str]) -> requests.PreparedRequest:

@@ -22,7 +22,7 @@ def test_the_answer_is_the_thought_and_the_memo_outcome_the_thinker_sent(stub_th
 
 @pytest.mark.parametrize("subject", ["戦争", "war & peace", "1+1=2", "50%", "a/b?c#d"])
 def test_the_subject_reaches_the_thinker_as_sent_whatever_its_characters(stub_thinker, subject):
-    """The client writes the query string itself (thinker_client._get); it must encode as requests would."""
+    """The client writes the query string itself (thinker_client._prepared); it must encode as requests would."""
     stub_thinker.respond = lambda request: json_reply(thought(request.query["subject"][0]))
     assert fetch_thought(subject=subject).thought == thought(subject)
     assert [request.query for request in stub_thinker.requests] == [{"subject": [subject]}]
