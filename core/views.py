@@ -4,8 +4,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from rest_framework.renderers import JSONRenderer
-from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 # Accept headers that DRF's negotiation answers with JSON (the views render JSON only); curl and requests send */*.
@@ -19,19 +17,7 @@ class QuickGetAPIView(APIView):
     is the same bytes and headers DRF gives (each service's tests compare the two); a hit costs less
     (perf/BENCHMARKS.md). Everything else, and every exception `quick_get` raises, goes DRF's way: its
     exception handler answers, and ddtrace's hook on it marks the span failed.
-
-    Every answer carries its Content-Length. The thinker has no CommonMiddleware to add it, and without it
-    gunicorn sends the body chunked: one more write per answer, and a chunked read in the API's client.
     """
-
-    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if isinstance(response, Response):
-            # DRF renders its Response after the view returns: the length is known only then.
-            response.add_post_render_callback(_set_content_length)
-        else:
-            _set_content_length(response)
-        return response
 
     def quick_get(self, request: HttpRequest) -> tuple[Any, dict[str, str]] | None:
         """A GET's data and headers, or None to let DRF answer it (it is not the common case)."""
@@ -49,14 +35,8 @@ class QuickGetAPIView(APIView):
         if answer is None:
             return super().dispatch(request, *args, **kwargs)
         data, headers = answer
-        body = JSONRenderer().render(data)
         return HttpResponse(
-            body,
+            JSONRenderer().render(data),
             content_type="application/json",
-            headers={**self.default_response_headers, **headers, "Content-Length": str(len(body))},
+            headers={**self.default_response_headers, **headers},
         )
-
-
-def _set_content_length(response: HttpResponseBase) -> None:
-    if isinstance(response, HttpResponse) and not response.has_header("Content-Length"):
-        response["Content-Length"] = str(len(response.content))

@@ -17,6 +17,18 @@ cache: Any = default_cache  # django-redis's RedisCache (delete_pattern); django
 tracer.enabled = False
 
 
+@pytest.fixture(autouse=True)
+def _as_the_thinker(request: pytest.FixtureRequest) -> None:
+    """`@pytest.mark.thinker`: the test's requests go through the thinker's URLconf and middleware."""
+    if request.node.get_closest_marker("thinker") is None:
+        return
+    from thinkproject.settings import thinker
+
+    settings = request.getfixturevalue("settings")
+    settings.ROOT_URLCONF = thinker.ROOT_URLCONF
+    settings.MIDDLEWARE = thinker.MIDDLEWARE
+
+
 @pytest.fixture
 def clean_memo() -> Iterator[None]:
     """The real Redis, with this test run's key space empty before and after."""

@@ -56,7 +56,7 @@ def test_unknown_parameters_are_ignored(client):
     assert client.get("/think/?subject=war&mood=grim").status_code == 200
 
 
-@pytest.mark.urls("thinkproject.urls.thinker")
+@pytest.mark.thinker
 @pytest.mark.django_db
 def test_the_thinker_refuses_other_methods_too(client):
     response = client.delete("/?subject=war")
@@ -73,7 +73,7 @@ def test_the_api_publishes_its_openapi_schema(client):
     assert set(schema["paths"]["/think/"]["get"]["responses"]) == {"200", "400", "502", "504"}
 
 
-@pytest.mark.urls("thinkproject.urls.thinker")
+@pytest.mark.thinker
 def test_the_thinker_publishes_its_openapi_schema(client):
     schema = client.get("/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert set(schema["paths"]["/"]["get"]["responses"]) == {"200", "400", "500", "503"}

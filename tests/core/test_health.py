@@ -6,14 +6,14 @@ from tests.stubs import json_reply
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.urls("thinkproject.urls.thinker")
+@pytest.mark.thinker
 def test_the_thinker_is_ready_when_its_database_and_redis_answer(client):
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {"status": "ready", "checks": {"database": "ok", "redis": "ok"}}
 
 
-@pytest.mark.urls("thinkproject.urls.thinker")
+@pytest.mark.thinker
 @pytest.mark.usefixtures("redis_down")
 def test_the_thinker_is_not_ready_without_redis_and_says_why(client):
     response = client.get("/readyz")
@@ -23,7 +23,7 @@ def test_the_thinker_is_not_ready_without_redis_and_says_why(client):
     assert checks["redis"].startswith("ConnectionError")
 
 
-@pytest.mark.urls("thinkproject.urls.thinker")
+@pytest.mark.thinker
 @pytest.mark.usefixtures("redis_down")
 def test_liveness_does_not_depend_on_redis(client):
     assert client.get("/healthz").status_code == 200

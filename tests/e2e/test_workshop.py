@@ -25,12 +25,23 @@ def test_the_seeds_curls_answer_as_the_workshop_says(stack, subject, thought_id,
     assert (body["id"], body["author"], body["subject"]) == (thought_id, author, subject)
 
 
-@pytest.mark.parametrize(("query", "status"), [("subject=war", 200), ("subject=%20war", 200), ("subject=", 400)])
-def test_the_thinker_under_gunicorn_sends_a_sized_body_not_chunks(stack, query, status):
-    """Its quick answers, DRF's and its errors (core/views.py): one write less, and a plain read in the API."""
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/?subject=war", 200),
+        ("/?subject=%20war", 200),
+        ("/?subject=", 400),
+        ("/healthz", 200),
+        ("/readyz", 200),
+        ("/schema/", 200),
+        ("/no-such-page", 404),
+    ],
+)
+def test_the_thinker_under_gunicorn_sends_a_sized_body_not_chunks(stack, path, status):
+    """Its quick answers, DRF's, its errors and its probes (core/middleware.py): one write less, a plain read."""
     connection = http.client.HTTPConnection(urlsplit(stack.thinker_url).netloc, timeout=10)
     try:
-        connection.request("GET", f"/?{query}")
+        connection.request("GET", path)
         response = connection.getresponse()
         body = response.read()
     finally:

@@ -5,7 +5,7 @@ from core.steps import STEPS
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.usefixtures("clean_memo"),
-    pytest.mark.urls("thinkproject.urls.thinker"),
+    pytest.mark.thinker,
 ]
 
 

@@ -1,10 +1,12 @@
-"""The private thinker (service thinker-microservice, port 5001): no admin, no sessions, no middleware."""
+"""The private thinker (service thinker-microservice, port 5001): no admin, no sessions, one middleware."""
 
 from core.tracers import tracer_setting
 from thinkproject.settings.base import *  # noqa: F403
 from thinkproject.settings.base import SILENCED_SYSTEM_CHECKS, SPECTACULAR_SETTINGS  # noqa: E402
 
 ROOT_URLCONF = "thinkproject.urls.thinker"
+# Only Content-Length on every answer: the API's middleware is for a public site and its admin.
+MIDDLEWARE = ["thinker_app.middleware.content_length"]
 # ddtrace (ddtrace-run) or the OpenTelemetry SDK: THINKER_TRACER, else TRACER (core/tracers.py).
 TRACER = tracer_setting("thinker")
 SPECTACULAR_SETTINGS = {
