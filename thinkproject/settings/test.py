@@ -1,4 +1,8 @@
-"""Unit-test settings: the API's settings (a superset of the thinker's) with what tests need changed."""
+"""Unit-test settings: the API's settings with what tests need changed.
+
+The API's apps are a superset of the thinker's; its middleware is not. A test marked `thinker` runs with the
+thinker's URLconf and middleware (tests/conftest.py).
+"""
 
 import os
 
