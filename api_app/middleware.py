@@ -1,12 +1,8 @@
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
-from django.contrib.auth.middleware import AuthenticationMiddleware
-from django.contrib.messages.middleware import MessageMiddleware
-from django.contrib.sessions.middleware import SessionMiddleware
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.utils.deprecation import MiddlewareMixin
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
-from api_app.urls import THINK_PATH
 from core.tracing import current_trace_id
 
 TRACE_ID_HEADER = "X-Trace-Id"
@@ -28,32 +24,5 @@ class TraceIdHeaderMiddleware:
         trace_id = current_trace_id()
         if trace_id is not None:
             response[TRACE_ID_HEADER] = str(trace_id)
-            response[TRACE_URL_HEADER] = request.build_absolute_uri(f"/traces/{trace_id}/")
+            response[TRACE_URL_HEADER] = request.build_absolute_uri(reverse("trace-detail", args=[trace_id]))
         return response
-
-
-class _NotOnThink(MiddlewareMixin):
-    """Skips the middleware it is mixed into on /think/, the API's hot path, which uses no session, user or
-    message: these three are there for the admin and the trace pages. Django has no per-URL middleware.
-
-    Left on, they cost every hit about 5% of the API's instructions: ddtrace reads `request.user` to tag
-    the request span, which makes the user load its session (perf/BENCHMARKS.md). Subclasses of Django's
-    own, so the admin's system checks still find them.
-    """
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
-        if request.path_info == THINK_PATH:
-            return self.get_response(request)
-        return super().__call__(request)
-
-
-class AdminSessionMiddleware(_NotOnThink, SessionMiddleware):
-    pass
-
-
-class AdminAuthenticationMiddleware(_NotOnThink, AuthenticationMiddleware):
-    pass
-
-
-class AdminMessageMiddleware(_NotOnThink, MessageMiddleware):
-    pass

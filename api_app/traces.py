@@ -25,6 +25,14 @@ SERVICE_COLORS = {
 }
 PALETTE = ["#2f7ed8", "#0d9488", "#c2410c", "#4d7c0f", "#7c3aed", "#be123c"]
 TIMEOUT_SECONDS = 3
+# Spans the web framework's instrumentation makes around a request's own work: ddtrace's view spans (five for
+# a DRF view) and its middleware spans. The page folds them under their request row; a click unfolds them.
+FRAMEWORK_SPAN_NAMES = ("django.view", "django.middleware")
+
+
+def is_framework_span(span: dict[str, Any]) -> bool:
+    name = span.get("name") or ""
+    return any(name == prefix or name.startswith(f"{prefix}.") for prefix in FRAMEWORK_SPAN_NAMES)
 
 
 class TraceStoreUnavailable(Exception):
@@ -38,9 +46,12 @@ def service_color(service: str) -> str:
 @dataclass
 class SpanRow:
     span: dict[str, Any]
-    depth: int
+    depth: int  # below the trace's root, as the spans hang
     offset_pct: float
     width_pct: float
+    folded_depth: int = 0  # below the root with the framework spans folded: the depth the page draws first
+    folded_under: str = ""  # for a framework span, the id of the request row it folds under
+    folds: list["SpanRow"] = field(default_factory=list)  # for a request row, the framework spans under it
 
     @property
     def span_id(self) -> str:
@@ -72,6 +83,10 @@ class SpanRow:
         """'hit' or 'miss' on the think span, else None."""
         hit = self.span.get("meta", {}).get("think.cache_hit")
         return None if hit is None else ("hit" if hit == "true" else "miss")
+
+    @property
+    def folds_error(self) -> bool:
+        return any(row.error for row in self.folds)
 
     @property
     def tags(self) -> list[tuple[str, Any]]:
@@ -133,21 +148,31 @@ class Trace:
 
 
 def _waterfall(trace: Trace) -> Trace:
-    """Order spans depth-first (children by start time) and place each bar on the shared time axis."""
+    """Order spans depth-first (children by start time) and place each bar on the shared time axis.
+
+    Every span keeps its row; a framework span's row folds under the nearest request row above it.
+    """
     ids = {span["span_id"] for span in trace.spans}
     children: dict[int | None, list[dict[str, Any]]] = {}
     for span in trace.spans:
         parent = span.get("parent_id") if span.get("parent_id") in ids else None
         children.setdefault(parent, []).append(span)
     start, total = trace.start, max(trace.duration_ms * 1e6, 1)
-    stack = [(span, 0) for span in sorted(children.get(None, []), key=lambda s: s["start"], reverse=True)]
+    # (span, depth, folded depth, the nearest row above it that is not a framework span)
+    stack: list[tuple[dict[str, Any], int, int, SpanRow | None]] = [
+        (span, 0, 0, None) for span in sorted(children.get(None, []), key=lambda s: s["start"], reverse=True)
+    ]
     while stack:
-        span, depth = stack.pop()
-        trace.rows.append(
-            SpanRow(span, depth, 100 * (span["start"] - start) / total, max(100 * span["duration"] / total, 0.3))
-        )
+        span, depth, folded_depth, owner = stack.pop()
+        row = SpanRow(span, depth, 100 * (span["start"] - start) / total, max(100 * span["duration"] / total, 0.3))
+        if owner is not None and is_framework_span(span):
+            row.folded_depth, row.folded_under = owner.folded_depth, owner.span_id
+            owner.folds.append(row)
+        else:
+            row.folded_depth, owner = folded_depth, row
+        trace.rows.append(row)
         stack.extend(
-            (child, depth + 1)
+            (child, depth + 1, owner.folded_depth + 1, owner)
             for child in sorted(children.get(span["span_id"], []), key=lambda s: s["start"], reverse=True)
         )
     return trace

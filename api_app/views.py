@@ -17,11 +17,10 @@ from rest_framework.views import APIView
 from api_app.serializers import MAX_SUBJECTS, ThinkQuerySerializer
 from api_app.thinker_client import check_thinker, fetch_thoughts
 from api_app.traces import TraceStoreUnavailable, trace_get, trace_list
-from core.contract import MEMO_HEADER, SUBJECT_MAX_LENGTH, ThoughtData, ThoughtSerializer, plain_subject
+from core.contract import MEMO_HEADER, SUBJECT_MAX_LENGTH, ThoughtData, ThoughtSerializer
 from core.errors import ErrorSerializer, ValidationErrorSerializer
 from core.health import check_database, check_redis, readiness
 from core.steps import LAST_STEP
-from core.views import QuickGetAPIView
 from thinker_app.seed import SEED_THOUGHTS
 
 # Beside the seed's six: its two error cases (art: the default thought from step 4; peace: fails before it).
@@ -69,7 +68,7 @@ class IndexView(APIView):
         return super().finalize_response(request, response, *args, **kwargs)
 
 
-class ThinkView(QuickGetAPIView):
+class ThinkView(APIView):
     """GET /think/?subject=war: one thought; several ?subject= give a list in the order asked."""
 
     @extend_schema(
@@ -110,13 +109,6 @@ class ThinkView(QuickGetAPIView):
         query.is_valid(raise_exception=True)
         data, headers = thoughts_on(query.validated_data["subject"])
         return Response(data, headers=headers)
-
-    def quick_get(self, request: HttpRequest) -> tuple[ThoughtData | list[ThoughtData], dict[str, str]] | None:
-        """`get` for plain subjects, nearly every call (core/views.py)."""
-        subjects = request.GET.getlist("subject")
-        if not 0 < len(subjects) <= MAX_SUBJECTS or not all(map(plain_subject, subjects)):
-            return None
-        return thoughts_on(subjects)
 
 
 def thoughts_on(subjects: list[str]) -> tuple[ThoughtData | list[ThoughtData], dict[str, str]]:

@@ -3,7 +3,7 @@ answers (the seed's JSON shape) and its memo header. Both services import it fro
 imports the other."""
 
 import unicodedata
-from typing import Any, Literal, TypedDict, cast
+from typing import Any, Literal, TypedDict
 
 from rest_framework import serializers
 
@@ -42,32 +42,3 @@ class ThoughtSerializer(serializers.Serializer):
     quote = serializers.CharField()
     author = serializers.CharField()
     subject = serializers.CharField()
-
-
-# The checks below answer the common case without a serializer: building one deep-copies its fields, and
-# with validating them it was about 8% of a hit's instructions (perf/BENCHMARKS.md). They accept only
-# what the serializer would accept unchanged; anything else goes to the serializer, which cleans it
-# (trims spaces, turns 5 into "5") or says what is wrong.
-
-
-def _plain_text(value: object) -> bool:
-    """A string a CharField keeps as it is: not empty, printable, no surrounding spaces."""
-    return type(value) is str and value != "" and value.isprintable() and value == value.strip()
-
-
-def plain_subject(value: str) -> bool:
-    """Whether SubjectField takes `value` as it is (1 to 32 printable characters, no surrounding spaces)."""
-    return len(value) <= SUBJECT_MAX_LENGTH and _plain_text(value)
-
-
-def thought_from(data: object) -> ThoughtData | None:
-    """The thought in `data` (a decoded JSON answer) as ThoughtSerializer cleans it, or None if it is none."""
-    if (
-        type(data) is dict
-        and "id" in data
-        and (data["id"] is None or type(data["id"]) is int)
-        and all(_plain_text(data.get(key)) for key in ("quote", "author", "subject"))
-    ):
-        return {"id": data["id"], "quote": data["quote"], "author": data["author"], "subject": data["subject"]}
-    serializer = ThoughtSerializer(data=data)
-    return cast(ThoughtData, serializer.validated_data) if serializer.is_valid() else None

@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.json_errors import SERVER_ERROR_DETAIL, error_body, error_code
-from core.tracing import clear_client_error
 
 logger = logging.getLogger(__name__)
 
@@ -43,17 +42,7 @@ def _first_message(errors: Any, path: str = "") -> str:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
-    """DRF exception handler that rewrites every API error into the project's error shape.
-
-    A 4xx leaves no error on the trace (it is the caller's mistake); a 5xx keeps the error and its stack.
-    """
-    response = _error_response(exc, context)
-    if response.status_code < 500:
-        clear_client_error()
-    return response
-
-
-def _error_response(exc: Exception, context: dict[str, Any]) -> Response:
+    """DRF exception handler that rewrites every API error into the project's error shape."""
     response = drf_exception_handler(exc, context)
     if response is None:
         # Not an API exception. The stack goes to the log and, via the request span, to the trace;

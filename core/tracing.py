@@ -6,18 +6,15 @@ core/tracers.py): ddtrace's side is here, the OpenTelemetry SDK's in core/otel.p
 """
 
 import os
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from ddtrace import config
-from ddtrace.constants import ERROR_MSG, ERROR_STACK, ERROR_TYPE
 from ddtrace.propagation.http import HTTPPropagator
 from ddtrace.trace import Span, TraceFilter, tracer
 from django.conf import settings
-from django.views import View
-from wrapt import BaseObjectProxy, CallableObjectProxy
 
 from core.health import UNTRACED_PATH_PREFIXES
 from core.otlp_spans import LOW_64_BITS
@@ -145,43 +142,3 @@ def configure_tracing() -> None:
     config.requests["distributed_tracing"] = False
     # Read per request: whether ddtrace continues an incoming trace (core/propagation.py says when).
     config.django["distributed_tracing_enabled"] = continues_incoming_automatically()
-
-
-def view_without_span(view_class: type[View], **initkwargs: Any) -> Callable[..., Any]:
-    """`view_class.as_view()` with no `django.view` span: the request span stands for the view.
-
-    This is the seed's trace shape: request, HTTP hop, request, `think`, Redis. ddtrace gives a DRF
-    view five `django.view*` spans (it wraps as_view, then path(), and every lifecycle method of every
-    class in the view's MRO), with no switch; they tell nothing the request span does not, at a cost
-    measured in perf/BENCHMARKS.md. So `view_class` gets back its unwrapped methods, and path() gets the plain view in a wrapt proxy,
-    which ddtrace's path() instrumentation leaves alone as already wrapped. Without ddtrace it serves
-    the plain view the same way.
-    """
-    view = view_class.as_view(**initkwargs)
-    # DRF's as_view returns csrf_exempt(view): a plain wrapper around ddtrace's FunctionWrapper.
-    inner = getattr(view, "__wrapped__", view)
-    plain = inner.__wrapped__ if isinstance(inner, BaseObjectProxy) else inner
-    for name in (*view_class.http_method_names, "setup", "dispatch", "http_method_not_allowed"):
-        method = next((vars(cls)[name] for cls in view_class.__mro__ if name in vars(cls)), None)
-        if isinstance(method, BaseObjectProxy):
-            setattr(view_class, name, method.__wrapped__)
-    proxy = CallableObjectProxy(plain)
-    proxy.csrf_exempt = getattr(view, "csrf_exempt", False)  # type: ignore[attr-defined]  # a wrapt proxy takes attributes
-    return proxy
-
-
-def clear_client_error() -> None:
-    """Unmark the current span after DRF answered a 4xx: the caller's mistake, not the service's failure.
-
-    ddtrace's DRF hook marks the current span failed, with a traceback, for every exception DRF
-    handles, a ValidationError included. With no view span that is the request span, and a bad
-    subject would count as an error of the service. ddtrace marks no span failed for Django's own
-    4xx answers; this does the same for DRF's. (OpenTelemetry's Django instrumentation marks only 5xx.)
-    """
-    if _otel():
-        return
-    current = tracer.current_span()
-    if current is not None and current.error:
-        current.error = 0
-        for tag in (ERROR_TYPE, ERROR_MSG, ERROR_STACK):
-            current.remove_tag(tag)

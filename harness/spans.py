@@ -8,6 +8,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from api_app.traces import is_framework_span
+
 Span = dict[str, Any]
 
 SERVICES = {"thinker-api", "thinker-microservice"}
@@ -52,6 +54,16 @@ def joined(thinker_calls: int) -> Callable[[list[Span]], bool]:
         return len(server_spans(spans, "thinker-api")) == 1 and len(thinker_requests(spans)) == thinker_calls
 
     return complete
+
+
+def parent_past_framework(spans: list[Span], span: Span) -> int:
+    """The id of the nearest span above `span` that the framework did not make (the trace page's folded parent):
+    a DRF view's work hangs under ddtrace's view spans, the request's one level up once they are folded."""
+    by_id = {s["span_id"]: s for s in spans}
+    parent = by_id.get(span["parent_id"])
+    while parent is not None and is_framework_span(parent):
+        parent = by_id.get(parent["parent_id"])
+    return 0 if parent is None else parent["span_id"]
 
 
 def depths(spans: list[Span]) -> dict[int, int]:

@@ -1,19 +1,18 @@
 from typing import get_args
 
-from django.http import HttpRequest
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from core.contract import MEMO_HEADER, MemoOutcome, ThoughtData, ThoughtSerializer, plain_subject
+from core.contract import MEMO_HEADER, MemoOutcome, ThoughtSerializer
 from core.errors import ErrorSerializer, ValidationErrorSerializer
-from core.views import QuickGetAPIView
 from thinker_app.serializers import ThinkerQuerySerializer
 from thinker_app.services import think_with_memo_outcome
 
 
-class ThinkView(QuickGetAPIView):
+class ThinkView(APIView):
     """GET /?subject=war: the thought on one subject."""
 
     @extend_schema(
@@ -42,11 +41,3 @@ class ThinkView(QuickGetAPIView):
         query.is_valid(raise_exception=True)
         thinking = think_with_memo_outcome(subject=query.validated_data["subject"])
         return Response(thinking.thought, headers={MEMO_HEADER: thinking.memo})
-
-    def quick_get(self, request: HttpRequest) -> tuple[ThoughtData, dict[str, str]] | None:
-        """`get` for one plain subject, the API's every call (core/views.py)."""
-        subjects = request.GET.getlist("subject")
-        if len(subjects) != 1 or not plain_subject(subjects[0]):
-            return None
-        thinking = think_with_memo_outcome(subject=subjects[0])
-        return thinking.thought, {MEMO_HEADER: thinking.memo}

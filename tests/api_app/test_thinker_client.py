@@ -22,7 +22,6 @@ def test_the_answer_is_the_thought_and_the_memo_outcome_the_thinker_sent(stub_th
 
 @pytest.mark.parametrize("subject", ["戦争", "war & peace", "1+1=2", "50%", "a/b?c#d"])
 def test_the_subject_reaches_the_thinker_as_sent_whatever_its_characters(stub_thinker, subject):
-    """The client writes the query string itself (thinker_client._prepared); it must encode as requests would."""
     stub_thinker.respond = lambda request: json_reply(thought(request.query["subject"][0]))
     assert fetch_thought(subject=subject).thought == thought(subject)
     assert [request.query for request in stub_thinker.requests] == [{"subject": [subject]}]
@@ -82,7 +81,7 @@ def test_a_connection_dropped_before_the_answer_is_retried_once(stub_thinker):
 
 
 def test_the_thinker_gets_the_request_a_requests_session_sends(stub_thinker):
-    """thinker_client._prepared prepares it without session.get; the retry sends the same."""
+    """The retry, on a session of its own, sends what the first try sent."""
     replies = iter([Reply(drop=True), json_reply(thought("war"))])
     stub_thinker.respond = lambda request: next(replies)
     fetch_thought(subject="war")

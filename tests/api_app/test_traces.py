@@ -180,3 +180,48 @@ def test_the_page_of_a_mixed_trace_names_each_rows_tracer(admin_client, settings
     assert html.count('<span class="badge tracer"') == 4
     assert html.count('traced by <span class="tracer">otel</span>') == 2
     assert html.count('traced by <span class="tracer">ddtrace</span>') == 2
+
+
+VIEW, VIEW_CLASS, DISPATCH, GET = 7001, 7002, 7003, 7004
+# The API's part of a trace as ddtrace's Django integration makes it for a DRF view: its view spans between the
+# request and the HTTP hop, the last of them marked failed (a 400's ValidationError, as ddtrace records it).
+WITH_VIEW_SPANS = [
+    span(API_ROOT, 0, "thinker-api", "django.request", 1_000, 1_000),
+    span(VIEW, API_ROOT, "thinker-api", "django.view", 1_010, 980),
+    span(VIEW_CLASS, VIEW, "thinker-api", "django.view", 1_020, 960),
+    span(DISPATCH, VIEW_CLASS, "thinker-api", "django.view.dispatch", 1_030, 940),
+    span(GET, DISPATCH, "thinker-api", "django.view.get", 1_040, 920, **{"error.type": "ValidationError"}),
+    span(HOP, GET, "requests", "requests.request", 1_050, 900),
+]
+
+
+def test_the_framework_spans_keep_their_rows_and_fold_under_their_request(settings):
+    stub = StubServer(respond=serve([WITH_VIEW_SPANS], [])).start()
+    settings.TRACE_STORE_URL = settings.TRACE_STORE_OTLP_URL = stub.url
+    try:
+        trace = trace_get(trace_id=TRACE_ID)
+    finally:
+        stub.stop()
+    assert [(row.span["name"], row.depth, row.folded_depth, row.folded_under) for row in trace.rows] == [
+        ("django.request", 0, 0, ""),
+        ("django.view", 1, 0, str(API_ROOT)),
+        ("django.view", 2, 0, str(API_ROOT)),
+        ("django.view.dispatch", 3, 0, str(API_ROOT)),
+        ("django.view.get", 4, 0, str(API_ROOT)),
+        ("requests.request", 5, 1, ""),
+    ]
+    request_row = trace.rows[0]
+    assert [row.span_id for row in request_row.folds] == [str(span_id) for span_id in (VIEW, VIEW_CLASS, DISPATCH, GET)]
+    assert request_row.folds_error and not request_row.error
+
+
+@pytest.mark.django_db
+def test_the_trace_page_draws_folded_rows_hidden_behind_a_button_on_their_request(admin_client, settings):
+    stub = StubServer(respond=serve([WITH_VIEW_SPANS], [])).start()
+    settings.TRACE_STORE_URL = settings.TRACE_STORE_OTLP_URL = stub.url
+    try:
+        html = admin_client.get(f"/traces/{TRACE_ID}/").content.decode()
+    finally:
+        stub.stop()
+    assert f'data-unfolds="{API_ROOT}"' in html and "+4 framework spans" in html
+    assert html.count(f'data-folded-under="{API_ROOT}" hidden') == 4

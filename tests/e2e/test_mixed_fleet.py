@@ -21,6 +21,7 @@ from harness.spans import (
     dump,
     http_hops,
     joined,
+    parent_past_framework,
     redis_spans,
     server_spans,
     thinker_requests,
@@ -56,10 +57,11 @@ def test_a_miss_then_a_hit_are_one_trace_each_across_both_tracers(fleet, trace_a
         root, (hop,), (thinker_request,) = api_root(spans), http_hops(spans), thinker_requests(spans)
         assert (tracer_of(root), tracer_of(thinker_request)) == (api_tracer, thinker_tracer)
         assert root["parent_id"] == 0
-        assert hop["parent_id"] == root["span_id"]
+        # Under ddtrace a DRF view's work hangs under its view spans; OpenTelemetry's Django instrumentation makes none.
+        assert parent_past_framework(spans, hop) == root["span_id"], dump(spans)
         assert thinker_request["parent_id"] == hop["span_id"], dump(spans)
         (think_span,) = by_name(spans, "think")
-        assert think_span["parent_id"] == thinker_request["span_id"]
+        assert parent_past_framework(spans, think_span) == thinker_request["span_id"], dump(spans)
         assert (think_span["meta"]["subject"], think_span["meta"]["think.cache_hit"]) == ("war", cache_hit)
         assert redis_spans(spans), dump(spans)
         assert bool(database_spans(spans)) == (cache_hit == "false"), dump(spans)
@@ -85,6 +87,12 @@ def test_a_bad_request_is_the_callers_mistake_not_an_error_of_the_api(fleet, tra
         response.headers["X-Trace-Id"], lambda spans: bool(server_spans(spans, "thinker-api"))
     )
     assert not api_root(spans)["error"], dump(spans)
+    # ddtrace records the ValidationError on the view spans it went through (DRF's dispatch, the view's get), as in
+    # any DRF app; OpenTelemetry's Django instrumentation marks only 5xx answers.
+    failed = {(span["name"], span["meta"].get("error.type")) for span in spans if span["error"]}
+    error = "rest_framework.exceptions.ValidationError"
+    expected = {("django.view.dispatch", error), ("django.view.get", error)}
+    assert failed == (expected if tracer_of(api_root(spans)) == "ddtrace" else set()), dump(spans)
 
 
 def test_the_api_never_continues_a_trace_a_client_sent(fleet, trace_agent):

@@ -14,26 +14,38 @@ from core.steps import STEPS
 from harness.processes import Stack, boot_dev_stack, boot_stack, think_and_trace
 from harness.spans import dump, shape
 
-API = ("thinker-api", "django.request")
+API, THINKER = "thinker-api", "thinker-microservice"
 HOP = ("requests", "requests.request")
-THINKER = ("thinker-microservice", "django.request")
-THINK = ("thinker-microservice", "think")
+THINK = (THINKER, "think")
 DATABASE = ("database", "query")
 REDIS = ("redis", "redis.command")
 
 Row = tuple[int, str, str]
 
 
-def rows(*spans: tuple[int, tuple[str, str]]) -> list[Row]:
-    return sorted((depth, *span) for depth, span in spans)
+def request(depth: int, service: str) -> list[Row]:
+    """A service's request span at `depth` and, under it, the five spans ddtrace's Django integration makes for
+    a DRF view: the view function, the view class, setup and dispatch beside each other, then `get`. The view's
+    own work hangs under `get`, five levels down."""
+    names = ["django.request", "django.view", "django.view", "django.view.setup", "django.view.dispatch"]
+    levels = [0, 1, 2, 3, 3]
+    return [(depth + level, service, name) for level, name in zip(levels, names, strict=True)] + [
+        (depth + 4, service, "django.view.get")
+    ]
 
 
-# The seed's trace pictures, as rows of (depth, service, span name), one list per trace.
-JOINED_BY_HAND = rows((0, API), (1, HOP), (1, THINKER), (2, THINK))  # the headers were written before the hop
-JOINED = rows((0, API), (1, HOP), (2, THINKER), (3, THINK))
-WITH_DATABASE = sorted([*JOINED, (4, *DATABASE)])
-MISS = sorted([*WITH_DATABASE, *[(4, *REDIS)] * 4])  # GET, SET (the single-flight lock), SET (memo), EVAL (unlock)
-HIT = sorted([*JOINED, (4, *REDIS)])
+def rows(*spans: tuple[int, tuple[str, str]], requests: tuple[tuple[int, str], ...] = ()) -> list[Row]:
+    return sorted([*((depth, *span) for depth, span in spans), *(r for d, s in requests for r in request(d, s))])
+
+
+# The seed's trace pictures with ddtrace's view spans, as rows of (depth, service, span name), one list per trace.
+# The headers were written by hand in the API's view, before the hop: the thinker hangs beside the hop.
+JOINED_BY_HAND = rows((5, HOP), (10, THINK), requests=((0, API), (5, THINKER)))
+JOINED = rows((5, HOP), (11, THINK), requests=((0, API), (6, THINKER)))
+WITH_DATABASE = sorted([*JOINED, (12, *DATABASE)])
+MISS = sorted([*WITH_DATABASE, *[(12, *REDIS)] * 4])  # GET, SET (the single-flight lock), SET (memo), EVAL (unlock)
+HIT = sorted([*JOINED, (12, *REDIS)])
+API_REQUEST, THINKER_REQUEST = (API, "django.request"), (THINKER, "django.request")
 
 
 @dataclass
@@ -50,11 +62,13 @@ class Curl:
 WAR = "war"
 EXPECTED = {
     # Two traces, and every call thinks: no memo, no database.
-    1: [Curl(WAR, [rows((0, API), (1, HOP)), rows((0, THINKER), (1, THINK))])] * 2,
+    1: [Curl(WAR, [rows((5, HOP), requests=((0, API),)), rows((5, THINK), requests=((0, THINKER),))])] * 2,
     2: [
         *[Curl(WAR, [JOINED_BY_HAND])] * 2,
         # The seed's `peace`: no thought on it before the datastore; the error shows in both services.
-        Curl("peace", [JOINED_BY_HAND], status=502, errors={API, THINKER, THINK}, think_error="NoThought"),
+        Curl(
+            "peace", [JOINED_BY_HAND], status=502, errors={API_REQUEST, THINKER_REQUEST, THINK}, think_error="NoThought"
+        ),
     ],
     3: [Curl(WAR, [JOINED])] * 2,
     4: [

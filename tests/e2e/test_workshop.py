@@ -38,7 +38,7 @@ def test_the_seeds_curls_answer_as_the_workshop_says(stack, subject, thought_id,
     ],
 )
 def test_the_thinker_under_gunicorn_sends_a_sized_body_not_chunks(stack, path, status):
-    """Its quick answers, DRF's, its errors and its probes (thinker_app/middleware.py): one write less, a plain read."""
+    """Its answers, DRF's errors and its probes (thinker_app/middleware.py): one write less, a plain read."""
     connection = http.client.HTTPConnection(urlsplit(stack.thinker_url).netloc, timeout=10)
     try:
         connection.request("GET", path)
@@ -85,21 +85,35 @@ def test_a_hit_within_the_ttl_is_one_trace_with_redis_and_no_database(stack, tra
 
 
 @pytest.mark.usefixtures("fresh_memo")
-def test_a_hit_is_the_seeds_trace_span_for_span(stack, trace_agent):
-    """No span nobody reads: no view spans (view_without_span), no Django cache span over Redis's."""
+def test_a_hit_is_the_seeds_trace_with_the_view_spans_ddtrace_makes(stack, trace_agent):
+    """The seed's five spans, and between each request and its work the five view spans ddtrace's Django integration
+    makes for a DRF view (the trace page folds them under the request); no Django cache span over Redis's."""
     think(stack, "war")
     response = think(stack, "war")
     spans = trace_agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
 
     depth = depths(spans)
-    # One span per depth: a chain, each span the child of the one above it.
-    assert sorted((depth[s["span_id"]], s["service"], s["name"], s["resource"]) for s in spans) == [
-        (0, "thinker-api", "django.request", "GET think/"),
-        (1, "requests", "requests.request", "GET /"),
-        (2, "thinker-microservice", "django.request", "GET ^/"),
-        (3, "thinker-microservice", "think", "think"),
-        (4, "redis", "redis.command", "GET"),
-    ], dump(spans)
+    assert sorted((depth[s["span_id"]], s["service"], s["name"], s["resource"]) for s in spans) == sorted(
+        [
+            (0, "thinker-api", "django.request", "GET think/"),
+            *view_spans(1, "thinker-api", "api_app.views"),
+            (5, "requests", "requests.request", "GET /"),
+            (6, "thinker-microservice", "django.request", "GET ^/"),
+            *view_spans(7, "thinker-microservice", "thinker_app.views"),
+            (11, "thinker-microservice", "think", "think"),
+            (12, "redis", "redis.command", "GET"),
+        ]
+    ), dump(spans)
+
+
+def view_spans(depth: int, service: str, module: str) -> list[tuple[int, str, str, str]]:
+    return [
+        (depth, service, "django.view", f"{module}.view"),
+        (depth + 1, service, "django.view", f"{module}.ThinkView"),
+        (depth + 2, service, "django.view.setup", "django.views.generic.base.View.setup"),
+        (depth + 2, service, "django.view.dispatch", "rest_framework.views.APIView.dispatch"),
+        (depth + 3, service, "django.view.get", f"{module}.ThinkView.get"),
+    ]
 
 
 def test_two_subjects_are_one_trace_with_two_thinker_calls(stack, trace_agent):

@@ -7,7 +7,7 @@ from tests.stubs import json_reply, thought
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_memo")]
 
 ANSWERS = [
-    ("get", "/?subject=war", 200),  # the quick path
+    ("get", "/?subject=war", 200),
     ("get", "/?subject=", 400),  # DRF's error
     ("delete", "/?subject=war", 405),
     ("get", "/no-such-page", 404),

@@ -24,12 +24,11 @@ MIDDLEWARE = [
     "api_app.middleware.TraceIdHeaderMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Django's session, auth and message middleware, skipped on /think/ (api_app/middleware.py says why).
-    "api_app.middleware.AdminSessionMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "api_app.middleware.AdminAuthenticationMiddleware",
-    "api_app.middleware.AdminMessageMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
