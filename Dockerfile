@@ -1,4 +1,4 @@
-# One image for both services; DJANGO_SETTINGS_MODULE and PORT pick the service (docker-compose.yml).
+# One image for both services; SERVICE and PORT pick the service (docker-compose.yml).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -13,12 +13,12 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
 # The admin's static files, served by whitenoise. The key only satisfies settings at build time.
-RUN DJANGO_SECRET_KEY=build-time-only python manage.py collectstatic --noinput -v0 --settings=thinkproject.settings.api \
+RUN DJANGO_SECRET_KEY=build-time-only python manage.py collectstatic --noinput -v0 \
     && groupadd --gid 10001 thinker \
     && useradd --uid 10001 --gid thinker --no-create-home --no-log-init --shell /usr/sbin/nologin thinker
 
 # The code stays owned by root: the service user can read it, not change it.
 USER 10001
 EXPOSE 5000 5001
-# core.traced: ddtrace-run, or the OpenTelemetry SDK for a service with TRACER=otel (core/traced.py).
-CMD ["python", "-m", "core.traced", "gunicorn", "-c", "gunicorn.conf.py", "thinkproject.wsgi:application"]
+# core.tracing.launch: ddtrace-run, or the OpenTelemetry SDK for a service with TRACER=otel (core/tracing/launch.py).
+CMD ["python", "-m", "core.tracing.launch", "gunicorn", "-c", "gunicorn.conf.py", "thinkproject.wsgi:application"]

@@ -3,7 +3,6 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 HONCHO := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -e tracing.env,.env
-API_SETTINGS := thinkproject.settings.api
 
 .PHONY: install run migrate superuser test lint compose-test load bench perf-test screenshots clean
 
@@ -34,13 +33,13 @@ deploy/kubernetes/base/secrets.env:
 	    $@.example > $@
 
 migrate: install .env
-	$(HONCHO) run python manage.py migrate --noinput --settings=$(API_SETTINGS)
+	$(HONCHO) run python manage.py migrate --noinput
 
 superuser: migrate
-	$(HONCHO) run python manage.py createsuperuser --settings=$(API_SETTINGS)
+	$(HONCHO) run python manage.py createsuperuser
 
 run: migrate
-	$(HONCHO) run python manage.py collectstatic --noinput -v0 --settings=$(API_SETTINGS)
+	$(HONCHO) run python manage.py collectstatic --noinput -v0
 	@echo
 	@echo "  Workshop:    step $${STEP:-5} of 5  (STEP=1 make run ... STEP=5; the steps: docs/workshop/)"
 	@echo "  Think API:   curl 'http://127.0.0.1:5000/think/?subject=war'"

@@ -13,12 +13,12 @@ import socket
 from gunicorn import util
 
 from core.json_errors import error_body
+from core.service import service_from
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 # gthread, closing its listener when a graceful stop begins (why: core/gunicorn_workers.py).
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "core.gunicorn_workers.ThreadWorker")
-is_thinker = os.environ.get("DJANGO_SETTINGS_MODULE") == "thinkproject.settings.thinker"
-workers = int(os.environ.get("GUNICORN_WORKERS", "1" if is_thinker else "2"))
+workers = int(os.environ.get("GUNICORN_WORKERS", service_from().gunicorn_workers))
 threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10

@@ -11,7 +11,7 @@ from django.conf import settings
 from rest_framework.exceptions import APIException
 
 from core.contract import MEMO_HEADER, MemoOutcome, ThoughtData, ThoughtSerializer
-from core.propagation import headers_for_thinker, inject_on_the_wire
+from core.tracing.propagation import headers_for_thinker, inject_on_the_wire
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +44,9 @@ class ThinkerTimeout(APIException):
 
 
 class _ThinkerAdapter(requests.adapters.HTTPAdapter):
-    """The transport to the thinker, which adds our trace headers in steps 3 to 5 (core/propagation.py).
+    """The transport to the thinker, which adds our trace headers in steps 3 to 5 (core/tracing/propagation.py).
 
-    Global injection is off (core/tracing.py), so this session, which only ever talks to
+    Global injection is off (core/tracing/dd.py), so this session, which only ever talks to
     the thinker, is the one place our trace headers leave the API.
     """
 

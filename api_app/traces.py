@@ -1,5 +1,5 @@
 """Traces read back from Datadog's test agent, joined across services into one tree: ddtrace's spans from its
-`/test/traces`, OpenTelemetry's from its OTLP port (core/otlp_spans.py), so a mixed fleet's trace is one tree.
+`/test/traces`, OpenTelemetry's from its OTLP port (api_app/otlp_spans.py), so a mixed fleet's trace is one tree.
 
 Ids stay Python ints and reach the page as strings: 64-bit ids never pass through JavaScript numbers.
 """
@@ -12,7 +12,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from core.otlp_spans import read_spans, tracer_of
+from api_app.otlp_spans import read_spans, tracer_of
 
 # The seed's flame-graph colours for its services, then a palette for any others.
 SERVICE_COLORS = {

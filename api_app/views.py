@@ -21,7 +21,7 @@ from core.contract import MEMO_HEADER, SUBJECT_MAX_LENGTH, ThoughtData, ThoughtS
 from core.errors import ErrorSerializer, ValidationErrorSerializer
 from core.health import check_database, check_redis, readiness
 from core.steps import LAST_STEP
-from thinker_app.seed import SEED_THOUGHTS
+from thoughts.seed import SEED_THOUGHTS
 
 # Beside the seed's six: its two error cases (art: the default thought from step 4; peace: fails before it).
 DEMO_SUBJECTS = ["art", "peace"]

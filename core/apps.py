@@ -8,6 +8,14 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from core.tracing import configure_tracing
+        from django.conf import settings
 
-        configure_tracing()
+        from core import tracing
+        from core.tracing.propagation import continues_incoming_automatically
+
+        tracing.configure(
+            tracer=settings.TRACER,
+            service_name=settings.TRACE_SERVICE_NAME,
+            continue_incoming=continues_incoming_automatically(),
+            untraced_paths=settings.UNTRACED_PATH_PREFIXES,
+        )

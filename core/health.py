@@ -1,4 +1,5 @@
-"""Liveness and readiness endpoints for both services (their traces are dropped: core/tracing.py)."""
+"""Liveness and readiness for both services: each service's readyz names its checks (their traces are dropped:
+settings.UNTRACED_PATH_PREFIXES)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -6,9 +7,6 @@ from typing import Any
 from django.core.cache import cache as default_cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-
-# Traffic about the system rather than of it: polled health checks and the trace page reading traces.
-UNTRACED_PATH_PREFIXES = ("/healthz", "/readyz", "/traces/")
 
 Check = Callable[[], None]
 
@@ -41,8 +39,3 @@ def readiness(checks: dict[str, Check]) -> JsonResponse:
     return JsonResponse(
         {"status": "ready" if ready else "unavailable", "checks": results}, status=200 if ready else 503
     )
-
-
-def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness of the thinker: its database and Redis answer."""
-    return readiness({"database": check_database, "redis": check_redis})

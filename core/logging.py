@@ -5,6 +5,8 @@ import os
 
 from django.conf import settings
 
+from core import tracing
+
 DATADOG_FIELDS = {
     "dd.service": "",
     "dd.env": "",
@@ -23,13 +25,11 @@ class DatadogDefaultsFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "dd.trace_id") and settings.configured and getattr(settings, "TRACER", "") == "otel":
-            from core import otel
-
-            ids = otel.log_ids()
+            ids = tracing.log_ids()
             if ids is not None:
                 setattr(record, "dd.trace_id", ids[0])
                 setattr(record, "dd.span_id", ids[1])
-            setattr(record, "dd.service", otel.service_name())
+            setattr(record, "dd.service", settings.TRACE_SERVICE_NAME)
             setattr(record, "dd.env", os.environ.get("DD_ENV", ""))
             setattr(record, "dd.version", os.environ.get("DD_VERSION", ""))
         for field, default in DATADOG_FIELDS.items():

@@ -1,4 +1,4 @@
-"""Boot the real processes (gunicorn or the Procfile's runserver lines, under core.traced; a test agent,
+"""Boot the real processes (gunicorn or the Procfile's runserver lines, under core.tracing.launch; a test agent,
 redis-server, databases) for the end-to-end tests, make bench and make screenshots; wait on readiness,
 never on sleeps."""
 
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from core.otlp_spans import read_spans
+from api_app.otlp_spans import read_spans
 from harness.spans import Span, thinker_requests
 
 REPO = Path(__file__).resolve().parents[1]
@@ -249,7 +249,7 @@ def start_gunicorn(
     wrapper: tuple[str, ...] = (),
     repo: Path = REPO,
 ) -> tuple[str, Process]:
-    """`python -m core.traced gunicorn` with the repo's gunicorn.conf.py, as docker compose runs the services:
+    """`python -m core.tracing.launch gunicorn` with the repo's gunicorn.conf.py, as docker compose runs the services:
     under ddtrace-run, or the OpenTelemetry SDK where `env` says TRACER=otel (API_TRACER, THINKER_TRACER).
 
     `wrapper` goes in front of the command: a profiler such as valgrind, which slows start-up 10-50x.
@@ -261,7 +261,7 @@ def start_gunicorn(
         *wrapper,
         sys.executable,
         "-m",
-        "core.traced",
+        "core.tracing.launch",
         str(BIN / "gunicorn"),
         "-c",
         str(repo / "gunicorn.conf.py"),
@@ -308,7 +308,7 @@ def start_pair(
 def boot_stack(
     logs: Path, redis_url: str, agent_url: str, *, wrapper: tuple[str, ...] = (), repo: Path = REPO, **extra_env: str
 ) -> Stack:
-    """A fresh database and Redis database, then the thinker and the API under core.traced gunicorn (ddtrace-run
+    """A fresh database and Redis database, then the thinker and the API under core.tracing.launch gunicorn (ddtrace-run
     unless env says TRACER=otel), running the code of `repo`."""
     redis_url = own_redis_database(redis_url)
     common = stack_env(logs, redis_url, agent_url, **extra_env)
@@ -335,7 +335,7 @@ def start_procfile_service(name: str, env: dict[str, str], log_dir: Path) -> tup
 def boot_dev_stack(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> Stack:
     """The quick start's servers: the Procfile's thinker and api lines (runserver), with a fresh database.
 
-    Their settings module and service name come from the Procfile, not from here.
+    Which service each is (SERVICE) comes from the Procfile, not from here.
     """
     redis_url = own_redis_database(redis_url)
     common = stack_env(logs, redis_url, agent_url, **extra_env)
@@ -391,20 +391,16 @@ def stack_env(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> d
         "DD_TRACE_AGENT_URL": agent_url,
         **extra_env,
     }
-    manage(service_env(**env, DJANGO_SETTINGS_MODULE="thinkproject.settings.api"), "migrate", "--noinput")
+    manage(service_env(**env, SERVICE="api"), "migrate", "--noinput")
     return env
 
 
 def thinker_env(common: dict[str, str]) -> dict[str, str]:
-    return service_env(
-        **common, DJANGO_SETTINGS_MODULE="thinkproject.settings.thinker", DD_SERVICE="thinker-microservice"
-    )
+    return service_env(**common, SERVICE="thinker")
 
 
 def api_env(common: dict[str, str], thinker_url: str) -> dict[str, str]:
-    return service_env(
-        **common, DJANGO_SETTINGS_MODULE="thinkproject.settings.api", DD_SERVICE="thinker-api", THINKER_URL=thinker_url
-    )
+    return service_env(**common, SERVICE="api", THINKER_URL=thinker_url)
 
 
 def start_api(

@@ -1,6 +1,6 @@
 """Reading a joined trace back from the test agent: the spans the tests and the benchmark look for.
 
-Whichever tracer made them (core/otlp_spans.py gives OpenTelemetry's spans the agent's shape): a service's
+Whichever tracer made them (api_app/otlp_spans.py gives OpenTelemetry's spans the agent's shape): a service's
 request span is its server span, the HTTP hop a client span of type http.
 """
 

@@ -16,7 +16,7 @@ import uuid
 
 from locust import HttpUser, constant_throughput, events, task
 
-# The seed's six (thinker_app/seed.py), written out: the load's image carries no app code.
+# The seed's six (thoughts/seed.py), written out: the load's image carries no app code.
 SEED_SUBJECTS = ["religion", "technology", "war", "work", "music", "mankind"]
 FAIL_SUBJECTS = [subject.strip() for subject in os.environ.get("THINK_FAIL_SUBJECTS", "").split(",") if subject.strip()]
 

@@ -57,7 +57,7 @@ TRACED_FLOORS = {
     "django_floor": ("the Django floor", "perf/django_floor: bare Django, the same 5 spans"),
 }
 FLOORS = ("floor", *TRACED_FLOORS, *(f"{mode}_untraced" for mode in TRACED_FLOORS))
-# Ours with the OpenTelemetry SDK on one or both services (core/tracers.py), beside ddtrace's "traced": what each
+# Ours with the OpenTelemetry SDK on one or both services (core/service.py), beside ddtrace's "traced": what each
 # tracer costs on the same app. Loaded at 8 connections only, like the floors; untraced is the same baseline.
 OTEL_MODES = {
     "otel": ("OpenTelemetry on both services", {"TRACER": "otel"}),

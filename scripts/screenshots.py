@@ -54,7 +54,7 @@ def shoot(step: int, logs: Path, redis_url: str) -> None:
     password = secrets.token_urlsafe(16)
     try:
         manage(
-            service_env(**stack.env, DJANGO_SETTINGS_MODULE="thinkproject.settings.api",
+            service_env(**stack.env, SERVICE="api",
                         DJANGO_SUPERUSER_USERNAME="screenshots", DJANGO_SUPERUSER_PASSWORD=password,
                         DJANGO_SUPERUSER_EMAIL="screenshots@example.com"),
             "initdb",

@@ -1,3 +1,6 @@
+import functools
+import runpy
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -17,16 +20,23 @@ cache: Any = default_cache  # django-redis's RedisCache (delete_pattern); django
 tracer.enabled = False
 
 
+@functools.cache
+def thinker_settings() -> dict[str, Any]:
+    """The thinker's settings module, read afresh as a thinker process reads it (SERVICE=thinker)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SERVICE", "thinker")
+        patch.delitem(sys.modules, "thinkproject.settings.base")  # the API's, as the test settings loaded it
+        return runpy.run_module("thinkproject.settings.thinker")
+
+
 @pytest.fixture(autouse=True)
 def _as_the_thinker(request: pytest.FixtureRequest) -> None:
-    """`@pytest.mark.thinker`: the test's requests go through the thinker's URLconf and middleware."""
+    """`@pytest.mark.thinker`: the test runs as the thinker, with its service, URLconf and middleware."""
     if request.node.get_closest_marker("thinker") is None:
         return
-    from thinkproject.settings import thinker
-
     settings = request.getfixturevalue("settings")
-    settings.ROOT_URLCONF = thinker.ROOT_URLCONF
-    settings.MIDDLEWARE = thinker.MIDDLEWARE
+    for name in ("SERVICE", "ROOT_URLCONF", "MIDDLEWARE"):
+        setattr(settings, name, thinker_settings()[name])
 
 
 @pytest.fixture
@@ -79,7 +89,7 @@ def redis_down(clean_memo: None) -> Iterator[None]:
     from django.conf import settings
     from django.test import override_settings
 
-    from thinker_app import memo
+    from thoughts import memo
 
     dead = {"default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}}
     limiter, memo.warn_redis_unavailable = memo.warn_redis_unavailable, memo._RateLimitedWarning()

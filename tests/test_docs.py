@@ -15,7 +15,7 @@ DOCS = REPO / "docs"
 PAGES = [REPO / "README.md", *sorted((REPO / "perf").glob("*.md")), *sorted(DOCS.rglob("*.md"))]
 # Where the services read their environment: Django's settings, the apps, gunicorn's config.
 CONFIGURED = [*sorted((REPO / "thinkproject").rglob("*.py")), *sorted((REPO / "core").rglob("*.py")), *sorted((REPO / "api_app").rglob("*.py")),
-              *sorted((REPO / "thinker_app").rglob("*.py")), REPO / "gunicorn.conf.py"]  # fmt: skip
+              *sorted((REPO / "thinker_app").rglob("*.py")), *sorted((REPO / "thoughts").rglob("*.py")), REPO / "gunicorn.conf.py"]  # fmt: skip
 ENV_READERS = {
     "env_str",
     "env_bool",

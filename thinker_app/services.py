@@ -6,10 +6,10 @@ from django.conf import settings
 
 from core.contract import MemoOutcome, ThoughtData
 from core.tracing import span as traced_span
-from thinker_app.memo import memo_claim, memo_get, memo_set, memo_wait, thought_key
-from thinker_app.models import Thought
-from thinker_app.seed import SEED_THOUGHTS
-from thinker_app.selectors import thought_get
+from thoughts.memo import memo_claim, memo_get, memo_set, memo_wait, thought_key
+from thoughts.models import Thought
+from thoughts.seed import SEED_THOUGHTS
+from thoughts.selectors import thought_get
 
 logger = logging.getLogger(__name__)
 

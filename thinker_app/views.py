@@ -1,5 +1,6 @@
 from typing import get_args
 
+from django.http import HttpRequest, JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
@@ -8,8 +9,14 @@ from rest_framework.views import APIView
 
 from core.contract import MEMO_HEADER, MemoOutcome, ThoughtSerializer
 from core.errors import ErrorSerializer, ValidationErrorSerializer
+from core.health import check_database, check_redis, readiness
 from thinker_app.serializers import ThinkerQuerySerializer
 from thinker_app.services import think_with_memo_outcome
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness of the thinker: its database and Redis answer."""
+    return readiness({"database": check_database, "redis": check_redis})
 
 
 class ThinkView(APIView):

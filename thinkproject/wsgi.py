@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn and runserver; the service comes from DJANGO_SETTINGS_MODULE."""
+"""WSGI entry point for gunicorn and runserver; the service comes from SERVICE (api, the default, or thinker)."""
 
 import os
 from collections.abc import Callable
@@ -8,9 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
-from core.propagation import continue_incoming
+from core.service import service_from
+from core.tracing.propagation import continue_incoming
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thinkproject.settings.api")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", service_from().settings_module)
 
 application: Callable[..., Any] = get_wsgi_application()
 # Django imports the URLconf (the views, DRF, drf-spectacular: about 370 modules) on the first request

@@ -64,7 +64,7 @@ if __name__ == "__main__":
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    seed_thoughts = importlib.import_module("thinker_app.migrations.0002_seed_thoughts").SEED_THOUGHTS
+    seed_thoughts = importlib.import_module("thoughts.migrations.0002_seed_thoughts").SEED_THOUGHTS
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -37,7 +37,7 @@ def test_a_step_outside_one_to_five_is_refused_naming_the_valid_ones(value):
     ("TRACE_PROPAGATION", "off", "TRACE_PROPAGATION is gone: STEP walks the workshop"),
 ])  # fmt: skip
 def test_a_service_refuses_to_start_on_a_bad_step(variable, value, message):
-    env = clean_env(DJANGO_SECRET_KEY="x", DJANGO_SETTINGS_MODULE="thinkproject.settings.thinker", **{variable: value})
+    env = clean_env(DJANGO_SECRET_KEY="x", SERVICE="thinker", **{variable: value})
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], env=env, cwd=REPO, capture_output=True, text=True, check=False
     )

@@ -370,7 +370,7 @@ def test_the_images_run_as_the_kubernetes_manifests_run_them(stack, name):
         image, command, ready = APP_IMAGE, [], "/readyz"
         env = {
             **read_env_file(BASE / "config.env"),
-            "DJANGO_SETTINGS_MODULE": env_value(container, "DJANGO_SETTINGS_MODULE"), "PORT": str(port),
+            "SERVICE": env_value(container, "SERVICE"), "PORT": str(port),
             "DJANGO_SECRET_KEY": EXAMPLE_ENV["DJANGO_SECRET_KEY"], "REDIS_URL": "redis://127.0.0.1:56379/0",
             "DATABASE_URL": f"postgres://thinker:{EXAMPLE_ENV['POSTGRES_PASSWORD']}@127.0.0.1:55432/thinker",
             "DD_AGENT_HOST": "127.0.0.1",  # the node's agent: here, the compose stack's

@@ -40,6 +40,6 @@ def test_gunicorns_own_errors_are_written_as_json():
 
 def test_gunicorn_workers_sets_the_thinkers_process_count_too(monkeypatch):
     """The defaults (two API processes, one thinker) are checked with compose's environment in test_compose."""
-    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "thinkproject.settings.thinker")
+    monkeypatch.setenv("SERVICE", "thinker")
     monkeypatch.setenv("GUNICORN_WORKERS", "3")
     assert runpy.run_path(str(CONF))["workers"] == 3

@@ -28,10 +28,10 @@ from tests.deploy.manifests import (
 from tests.test_docs import CONFIGURED, environment_variables_read
 
 KUBERNETES_VERSION = "1.37.0"  # the newest release kubernetes-validate ships the schemas of
-APPS = {"api": "thinkproject.settings.api", "thinker": "thinkproject.settings.thinker"}
+APPS = ("api", "thinker")  # each its SERVICE
 # Read by others than our code: Django's createsuperuser, ddtrace (its agent address and unified tagging),
 # the OpenTelemetry SDK (its exporter's address).
-READ_ELSEWHERE = {"DJANGO_SETTINGS_MODULE", "DJANGO_SUPERUSER_USERNAME", "DJANGO_SUPERUSER_PASSWORD",
+READ_ELSEWHERE = {"DJANGO_SUPERUSER_USERNAME", "DJANGO_SUPERUSER_PASSWORD",
                   "DJANGO_SUPERUSER_EMAIL", "DD_AGENT_HOST", "DD_TRACE_AGENT_URL", "DD_ENV", "DD_SERVICE", "DD_VERSION",
                   "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"}  # fmt: skip
 
@@ -135,7 +135,7 @@ def test_unified_service_tagging_comes_from_the_pods_labels(name):
 @pytest.mark.parametrize("name", APPS)
 def test_the_probes_are_paths_the_service_serves(name):
     container = pod_spec(name)["containers"][0]
-    assert env_value(container, "DJANGO_SETTINGS_MODULE") == APPS[name]
+    assert env_value(container, "SERVICE") == name
     urlconf = f"thinkproject.urls.{name}"
     probes = {kind: container[f"{kind}Probe"]["httpGet"] for kind in ("startup", "liveness", "readiness")}
     assert {kind: probe["path"] for kind, probe in probes.items()} == {
@@ -156,7 +156,7 @@ def test_the_container_port_is_the_port_gunicorn_binds(name, monkeypatch):
     container = pod_spec(name)["containers"][0]
     port = env_value(container, "PORT")
     monkeypatch.setenv("PORT", port)
-    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", APPS[name])
+    monkeypatch.setenv("SERVICE", name)
     assert runpy.run_path(str(REPO / "gunicorn.conf.py"))["bind"].endswith(f":{port}")
     assert container["ports"] == [{"name": "http", "containerPort": int(port)}]
     (service,) = [s for s in objects("Service") if s["metadata"]["name"] == name]
@@ -170,7 +170,7 @@ def test_the_container_port_is_the_port_gunicorn_binds(name, monkeypatch):
 def test_a_stopping_pod_leaves_its_service_before_gunicorn_stops_and_has_time_to_finish(name, monkeypatch):
     """The preStop pause covers kube-proxy's lag; gunicorn then refuses new connections and finishes those
     it holds (tests/e2e/test_scale_out.py) within its graceful_timeout, all before the kubelet's SIGKILL."""
-    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", APPS[name])
+    monkeypatch.setenv("SERVICE", name)
     monkeypatch.delenv("GUNICORN_WORKER_CLASS", raising=False)
     gunicorn = runpy.run_path(str(REPO / "gunicorn.conf.py"))
     spec = pod_spec(name)

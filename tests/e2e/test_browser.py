@@ -18,7 +18,7 @@ PASSWORD = secrets.token_urlsafe(16)
 def browser_stack(e2e_logs, redis_url, trace_agent) -> Iterator[Stack]:
     stack = boot_stack(e2e_logs, redis_url, trace_agent.url, THINK_FAIL_SUBJECTS="peace", GUNICORN_WORKERS="1")
     manage(
-        service_env(**stack.env, DJANGO_SETTINGS_MODULE="thinkproject.settings.api",
+        service_env(**stack.env, SERVICE="api",
                     DJANGO_SUPERUSER_USERNAME=ADMIN, DJANGO_SUPERUSER_PASSWORD=PASSWORD,
                     DJANGO_SUPERUSER_EMAIL="ada@example.com"),
         "initdb",

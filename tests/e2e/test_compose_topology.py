@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
-from core.otlp_spans import tracer_of
+from api_app.otlp_spans import tracer_of
 from harness.processes import (
     BIN,
     POSTGRES_SERVER,
@@ -65,7 +65,7 @@ def topology(request, e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[d
 
     # The image's build step (Dockerfile), then the one-shot `migrate` service.
     for command in (
-        ["python", "manage.py", "collectstatic", "--noinput", "-v0", "--settings=thinkproject.settings.api"],
+        ["python", "manage.py", "collectstatic", "--noinput", "-v0"],
         services["migrate"]["command"],
     ):
         step = subprocess.run(command, env=environment("migrate"), cwd=REPO, capture_output=True, text=True)

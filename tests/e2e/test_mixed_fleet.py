@@ -1,6 +1,6 @@
 """A mixed fleet: either service traced by ddtrace or by the OpenTelemetry SDK, one trace across the hop.
 
-All four combinations as real processes (`python -m core.traced gunicorn`, API_TRACER / THINKER_TRACER),
+All four combinations as real processes (`python -m core.tracing.launch gunicorn`, API_TRACER / THINKER_TRACER),
 each sending to the one test agent: ddtrace's spans to its trace port, OpenTelemetry's over OTLP, read
 back together (harness.processes.TraceStore). The hop speaks W3C's traceparent, which both tracers read.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from core.otlp_spans import tracer_of
+from api_app.otlp_spans import tracer_of
 from harness.processes import Stack, TraceAgent, boot_dev_stack, boot_stack, think, wait_until
 from harness.spans import (
     api_root,
@@ -153,7 +153,7 @@ def test_the_first_steps_cross_the_hop_as_the_workshop_says_under_opentelemetry_
 
 
 def test_make_runs_procfile_pair_joins_with_an_opentelemetry_thinker(e2e_logs, redis_url, trace_agent):
-    """`THINKER_TRACER=otel make run`: the Procfile's runserver lines, through core.traced and the autoreloader."""
+    """`THINKER_TRACER=otel make run`: the Procfile's runserver lines, through core.tracing.launch and the autoreloader."""
     stack = boot_dev_stack(
         e2e_logs, redis_url, trace_agent.url, THINKER_TRACER="otel", OTEL_EXPORTER_OTLP_ENDPOINT=trace_agent.otlp_url
     )

@@ -103,7 +103,7 @@ def test_trace_headers_go_to_the_thinker_only_never_to_another_host(
             [
                 sys.executable,
                 "-m",
-                "core.traced",
+                "core.tracing.launch",
                 sys.executable,
                 "tests/e2e/scripts/outbound_headers.py",
                 other_host.url,

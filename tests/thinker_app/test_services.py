@@ -2,9 +2,9 @@ import pytest
 from django.core.cache import cache
 
 from core.steps import STEPS
-from thinker_app.memo import lock_key, thought_key
-from thinker_app.models import Thought
 from thinker_app.services import DEFAULT_AUTHOR, DEFAULT_QUOTE, NoThought, think, thought_data
+from thoughts.memo import lock_key, thought_key
+from thoughts.models import Thought
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_memo")]
 

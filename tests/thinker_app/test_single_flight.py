@@ -5,8 +5,8 @@ from django.core.cache import cache
 from django.db import connections
 
 from core.contract import ThoughtData
-from thinker_app.memo import lock_key, thought_key
 from thinker_app.services import think
+from thoughts.memo import lock_key, thought_key
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("clean_memo")]
 

@@ -13,7 +13,8 @@ from harness.processes import REPO
 def test_loading_the_app_imports_the_urlconf_so_no_request_pays_for_it(service):
     urlconf = f"thinkproject.urls.{service}"
     code = f"import sys, thinkproject.wsgi; print({urlconf!r} in sys.modules, 'rest_framework.views' in sys.modules)"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": f"thinkproject.settings.{service}", "DJANGO_SECRET_KEY": "test"}
+    env = {**os.environ, "SERVICE": service, "DJANGO_SECRET_KEY": "test"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # it follows from SERVICE
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, timeout=60, check=False
     )

@@ -1,13 +1,15 @@
 """The public Think API (service thinker-api, port 5000); it also serves the admin."""
 
 from core.env import env_bool, env_float, env_str
-from core.tracers import tracer_setting
+from core.service import expect_service
 from thinkproject.settings.base import *  # noqa: F403
-from thinkproject.settings.base import INSTALLED_APPS, SPECTACULAR_SETTINGS
+from thinkproject.settings.base import INSTALLED_APPS, SERVICE, SPECTACULAR_SETTINGS, UNTRACED_PATH_PREFIXES
+
+expect_service(SERVICE, "api")  # SERVICE=api, the default (core/service.py)
+# The trace pages read traces: a trace of each look would bury the workshop's.
+UNTRACED_PATH_PREFIXES = (*UNTRACED_PATH_PREFIXES, "/traces/")
 
 ROOT_URLCONF = "thinkproject.urls.api"
-# ddtrace (ddtrace-run) or the OpenTelemetry SDK: API_TRACER, else TRACER (core/tracers.py).
-TRACER = tracer_setting("api")
 
 INSTALLED_APPS = [
     "core",  # first, as in base.py

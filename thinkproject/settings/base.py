@@ -8,9 +8,20 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
 from core.env import env_bool, env_float, env_int, env_list, env_str
+from core.service import service_setting, tracer_setting
 from core.steps import step_from
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+# Which service this process is (core/service.py): SERVICE=api (the default) or SERVICE=thinker. Each service's
+# settings module checks that it is its own; DJANGO_SETTINGS_MODULE follows from SERVICE (manage.py, wsgi.py).
+SERVICE = service_setting()
+# ddtrace (ddtrace-run) or the OpenTelemetry SDK: API_TRACER or THINKER_TRACER, else TRACER.
+TRACER = tracer_setting(SERVICE)
+# The service's name in traces and log lines; the launcher gives ddtrace-run the same default (core/tracing/launch.py).
+TRACE_SERVICE_NAME = (TRACER == "otel" and env_str("OTEL_SERVICE_NAME", "")) or env_str(
+    "DD_SERVICE", SERVICE.trace_name
+)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
@@ -87,16 +98,15 @@ if env_str("TRACE_PROPAGATION", ""):
     raise ImproperlyConfigured(
         "TRACE_PROPAGATION is gone: STEP walks the workshop (off is STEP=1, manual STEP=2, auto STEP=3 to 5)."
     )
-# Whether this service's callers are ours, so their trace headers may be continued. Only the
-# private thinker's are; the public API starts a new trace whatever a client sends.
-TRACE_CONTINUE_INCOMING = False
+# Requests about the system rather than of it, whose traces are dropped: the polled health checks.
+UNTRACED_PATH_PREFIXES: tuple[str, ...] = ("/healthz", "/readyz")
 
 # core comes first: its runserver command must win over django.contrib.staticfiles' (which it wraps).
 INSTALLED_APPS = [
     "core",
     "rest_framework",
     "drf_spectacular",
-    "thinker_app",
+    "thoughts",
 ]
 MIDDLEWARE: list[str] = []
 WSGI_APPLICATION = "thinkproject.wsgi.application"

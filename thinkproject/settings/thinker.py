@@ -1,21 +1,19 @@
 """The private thinker (service thinker-microservice, port 5001): no admin, no sessions, one middleware."""
 
-from core.tracers import tracer_setting
+from core.service import expect_service
 from thinkproject.settings.base import *  # noqa: F403
-from thinkproject.settings.base import SILENCED_SYSTEM_CHECKS, SPECTACULAR_SETTINGS  # noqa: E402
+from thinkproject.settings.base import SERVICE, SILENCED_SYSTEM_CHECKS, SPECTACULAR_SETTINGS
+
+expect_service(SERVICE, "thinker")  # SERVICE=thinker (core/service.py)
 
 ROOT_URLCONF = "thinkproject.urls.thinker"
 # Only Content-Length on every answer: the API's middleware is for a public site and its admin.
 MIDDLEWARE = ["thinker_app.middleware.content_length"]
-# ddtrace (ddtrace-run) or the OpenTelemetry SDK: THINKER_TRACER, else TRACER (core/tracers.py).
-TRACER = tracer_setting("thinker")
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
     "TITLE": "Thinker",
     "DESCRIPTION": "The private thinker: thinks about one subject, memoized in Redis.",
 }
-
-TRACE_CONTINUE_INCOMING = True
 
 # `check --deploy` asks for three middlewares the thinker goes without, on purpose. It answers the API's
 # GETs with JSON: no cookies or sessions for CSRF to guard (W003), no HTML to frame (W002); and

@@ -3,7 +3,8 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from core.health import healthz, readyz
+from core.health import healthz
+from thinker_app.views import readyz
 
 # The service's own routes first: Django tries the patterns in order, and every hit is one of them.
 urlpatterns = [

@@ -1,4 +1,4 @@
-"""Run as the API runs (`python -m core.traced`, the API's settings): in one trace, call the thinker and
+"""Run as the API runs (`python -m core.tracing.launch`, the API's settings): in one trace, call the thinker and
 another host.
 
 Usage: outbound_headers.py OTHER_URL   (THINKER_URL in the environment points at a recorder)

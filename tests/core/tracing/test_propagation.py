@@ -1,10 +1,11 @@
-"""core/propagation.py: what each workshop step does with trace headers, on each side of the hop."""
+"""core/tracing/propagation.py: what each workshop step does with trace headers, on each side of the hop."""
 
 import pytest
 from ddtrace.trace import tracer
 
-from core import propagation
+from core.service import SERVICES
 from core.steps import STEPS
+from core.tracing import propagation
 
 
 def wsgi_app(environ, start_response):
@@ -33,18 +34,17 @@ def test_without_a_span_no_headers_are_written(settings):
 
 
 @pytest.mark.parametrize("number", STEPS)
-@pytest.mark.parametrize("continues", [True, False], ids=["thinker", "api"])
-def test_only_the_thinker_continues_a_trace_by_hand_in_step_2_and_by_ddtrace_from_step_3(settings, number, continues):
-    settings.STEP = STEPS[number]
-    settings.TRACE_CONTINUE_INCOMING = continues
+@pytest.mark.parametrize("service", SERVICES)
+def test_only_the_thinker_continues_a_trace_by_hand_in_step_2_and_by_ddtrace_from_step_3(settings, number, service):
+    settings.STEP, settings.SERVICE = STEPS[number], SERVICES[service]
+    continues = service == "thinker"
     by_hand = propagation.continue_incoming(wsgi_app) is not wsgi_app
     assert by_hand == (continues and settings.STEP.propagation == "manual")
     assert propagation.continues_incoming_automatically() == (continues and settings.STEP.propagation == "auto")
 
 
 def test_the_thinker_continues_the_callers_trace_in_step_2_and_the_next_request_starts_clean(settings):
-    settings.STEP = STEPS[2]
-    settings.TRACE_CONTINUE_INCOMING = True
+    settings.STEP, settings.SERVICE = STEPS[2], SERVICES["thinker"]
     seen = []
 
     def app(environ, start_response):

@@ -6,9 +6,9 @@
   (`continue_incoming`), as the seed does by hand.
 - `auto` (steps 3 to 5): the headers go on the wire with the request (`inject_on_the_wire`), and the
   tracer's Django integration continues them (`continues_incoming_automatically`).
-Only the thinker continues a trace (`settings.TRACE_CONTINUE_INCOMING`): the public API's callers are not
+Only the thinker continues a trace (`settings.SERVICE.continues_incoming`): the public API's callers are not
 ours, so it starts a new trace whatever a client sends. And only the thinker client sends our headers.
-The same under either tracer (core/tracers.py): both write and read W3C's `traceparent`.
+The same under either tracer: both write and read W3C's `traceparent`.
 """
 
 from collections.abc import Callable, Iterable
@@ -40,7 +40,7 @@ def inject_on_the_wire(headers: Any) -> None:
 
 def continues_incoming_automatically() -> bool:
     """Steps 3 to 5, on the thinker: the tracer's Django integration continues the caller's trace."""
-    return settings.TRACE_CONTINUE_INCOMING and settings.STEP.propagation == "auto"
+    return settings.SERVICE.continues_incoming and settings.STEP.propagation == "auto"
 
 
 def continue_incoming(application: WSGIApp) -> WSGIApp:
@@ -50,7 +50,7 @@ def continue_incoming(application: WSGIApp) -> WSGIApp:
     started a new trace, and assigning span.trace_id / span.parent_id as the Flask seed did makes
     ddtrace 4 drop the thinker's whole trace (both measured with ddtrace 4.16).
     """
-    if not (settings.TRACE_CONTINUE_INCOMING and settings.STEP.propagation == "manual"):
+    if not (settings.SERVICE.continues_incoming and settings.STEP.propagation == "manual"):
         return application
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

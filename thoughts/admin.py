@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from thinker_app.models import Thought
+from thoughts.models import Thought
 
 
 @admin.register(Thought)

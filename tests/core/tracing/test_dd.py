@@ -1,6 +1,6 @@
 from ddtrace.trace import Span
 
-from core.tracing import DropCachedValues
+from core.tracing.dd import DropCachedValues
 
 
 def redis_span(raw_command: str) -> Span:
@@ -30,10 +30,10 @@ def request_span(url: str) -> Span:
     return span
 
 
-def test_health_check_and_trace_page_traces_are_dropped_and_others_kept():
-    from core.tracing import DropOwnTraffic
+def test_health_check_and_trace_page_traces_are_dropped_and_others_kept(settings):
+    from core.tracing.dd import DropOwnTraffic
 
-    drop = DropOwnTraffic()
+    drop = DropOwnTraffic(settings.UNTRACED_PATH_PREFIXES)  # the API's: its health checks and its trace pages
     assert drop.process_trace([request_span("http://127.0.0.1:5000/traces/123/")]) is None
     assert drop.process_trace([request_span("http://127.0.0.1:5001/healthz")]) is None
     assert drop.process_trace([request_span("http://api:5000/readyz"), Span("sqlite.query")]) is None

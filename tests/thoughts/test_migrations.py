@@ -1,6 +1,6 @@
 import pytest
 
-from thinker_app.models import Thought
+from thoughts.models import Thought
 
 pytestmark = pytest.mark.django_db
 

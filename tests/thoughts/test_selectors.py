@@ -1,7 +1,7 @@
 import pytest
 
-from thinker_app.models import Thought
-from thinker_app.selectors import thought_get
+from thoughts.models import Thought
+from thoughts.selectors import thought_get
 
 pytestmark = pytest.mark.django_db
 

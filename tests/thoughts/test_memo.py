@@ -2,8 +2,8 @@ import logging
 
 import pytest
 
-from thinker_app.memo import _RateLimitedWarning, forget_thoughts, memo_get, memo_set, thought_key
 from thinker_app.services import think
+from thoughts.memo import _RateLimitedWarning, forget_thoughts, memo_get, memo_set, thought_key
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_memo")]
 
@@ -31,11 +31,11 @@ def test_without_redis_think_still_answers_from_the_database(settings):
 @pytest.mark.usefixtures("redis_down")
 def test_without_redis_one_warning_is_logged_per_interval_not_per_request(caplog, settings):
     settings.THINK_DELAY_SECONDS = 0
-    with caplog.at_level(logging.WARNING, logger="thinker_app.memo"):
+    with caplog.at_level(logging.WARNING, logger="thoughts.memo"):
         for _ in range(3):
             think(subject="war")
         forget_thoughts(subjects={"war"})
-    warnings = [record for record in caplog.records if record.name == "thinker_app.memo"]
+    warnings = [record for record in caplog.records if record.name == "thoughts.memo"]
     assert len(warnings) == 1
     assert "Redis unreachable" in warnings[0].getMessage()
 
@@ -43,7 +43,7 @@ def test_without_redis_one_warning_is_logged_per_interval_not_per_request(caplog
 def test_the_next_warning_counts_the_errors_the_interval_swallowed(caplog, settings):
     warn = _RateLimitedWarning()
     settings.REDIS_WARNING_INTERVAL_SECONDS = 3600
-    with caplog.at_level(logging.WARNING, logger="thinker_app.memo"):
+    with caplog.at_level(logging.WARNING, logger="thoughts.memo"):
         for _ in range(3):
             warn("GET", OSError("refused"))
         settings.REDIS_WARNING_INTERVAL_SECONDS = 0

@@ -1,10 +1,10 @@
-"""thinker_app/signals.py: a thought written anywhere (here the ORM, as a shell or a script would) is
+"""thoughts/signals.py: a thought written anywhere (here the ORM, as a shell or a script would) is
 forgotten by the memo once the write commits. The admin's writes: test_admin.py."""
 
 import pytest
 
-from thinker_app.models import Thought
 from thinker_app.services import DEFAULT_AUTHOR, think
+from thoughts.models import Thought
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_memo")]
 

@@ -4,7 +4,7 @@ from django.db import migrations
 
 # Imported, not copied: the thinker answers these same six before the datastore step (STEP 1 to 3),
 # and their ids there must be the ones this migration gives them.
-from thinker_app.seed import SEED_THOUGHTS
+from thoughts.seed import SEED_THOUGHTS
 
 
 def add_seed_thoughts(apps, schema_editor):

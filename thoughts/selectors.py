@@ -1,4 +1,4 @@
-from thinker_app.models import Thought
+from thoughts.models import Thought
 
 
 def thought_get(*, subject: str) -> Thought | None:

@@ -1,7 +1,7 @@
 import pytest
 
-from thinker_app.models import Thought
 from thinker_app.services import DEFAULT_AUTHOR, think
+from thoughts.models import Thought
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_memo")]
 

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from thinker_app.memo import forget_thoughts
-from thinker_app.models import Thought
+from thoughts.memo import forget_thoughts
+from thoughts.models import Thought
 
 
 def _forget_on_commit(subjects: set[str]) -> None:

@@ -14,8 +14,8 @@ from typing import Any
 
 import requests
 
-# The agent keeps a trace's low 64 bits as its trace_id (both tracers make 128-bit ids).
-LOW_64_BITS = (1 << 64) - 1
+from core.tracing.backend import LOW_64_BITS
+
 # db.system (old and new semantic conventions) -> the span type ddtrace gives such spans.
 SQL_SYSTEMS = {"postgresql", "sqlite"}
 
