@@ -72,7 +72,7 @@ def boot_floor_pair(
     thinker_url, thinker, api_url, api = start_pair(
         lambda: start_gunicorn(
             f"{name}-thinker",
-            {**THINKER_PROCESSES, **env, "DD_SERVICE": f"{name}-thinker"},
+            {**THINKER_PROCESSES, **env, "SERVICE": "thinker", "DD_SERVICE": f"{name}-thinker"},
             logs,
             thinker_app,
             chdir,
@@ -81,7 +81,7 @@ def boot_floor_pair(
         ),
         lambda url: start_gunicorn(
             f"{name}-api",
-            {**env, "DD_SERVICE": f"{name}-api", "THINKER_URL": url},
+            {**env, "SERVICE": "api", "DD_SERVICE": f"{name}-api", "THINKER_URL": url},
             logs,
             api_app,
             chdir,
@@ -95,6 +95,6 @@ def boot_floor_pair(
 def boot_django_floor(
     logs: Path, redis_url: str, agent_url: str, *, wrapper: tuple[str, ...] = (), **extra_env: str
 ) -> Stack:
-    """perf/django_floor (bare Django, one view per service): services django-floor-{api,thinker}."""
+    """perf/django_floor (each service's framework choices, none of our code): services django-floor-{api,thinker}."""
     apps = ("wsgi:application", "wsgi:application")
     return boot_floor_pair("django-floor", logs, redis_url, agent_url, DJANGO_FLOOR, apps, wrapper=wrapper, **extra_env)

@@ -1,13 +1,17 @@
-"""Run as the API runs (`python -m core.tracing.launch`, the API's settings): in one trace, call the thinker and
+"""Run as the API runs (`python -m core.tracing.launch`, SERVICE=api): in one trace, call the thinker and
 another host.
 
 Usage: outbound_headers.py OTHER_URL   (THINKER_URL in the environment points at a recorder)
 """
 
+import os
 import sys
 
 import django
 
+from core.service import service_from
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", service_from().settings_module)
 django.setup()
 
 import requests  # noqa: E402
