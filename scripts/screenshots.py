@@ -37,6 +37,7 @@ class Picture:
     page: str = "trace"  # "trace": that curl's trace page; "list": the recent traces, that curl's at the top;
     # "demo": the demo page, each comma-separated subject clicked in turn
     open_span: str = ""  # a span whose row to open (its tags, and an error's type, message and stack)
+    unfold: bool = False  # unfold every request's framework spans (ddtrace's view spans)
 
 
 PICTURES = {
@@ -44,7 +45,12 @@ PICTURES = {
     2: [Picture("step-2", "war"), Picture("step-2-peace", "peace", open_span="think")],
     3: [Picture("step-3", "war")],
     4: [Picture("step-4", "war"), Picture("step-4-art", "art")],
-    5: [Picture("step-5-miss", "war"), Picture("step-5-hit", "war"), Picture("demo", "music,music,art", page="demo")],
+    5: [
+        Picture("step-5-miss", "war"),
+        Picture("step-5-hit", "war"),
+        Picture("step-5-hit-unfolded", "war", unfold=True),
+        Picture("demo", "music,music,art", page="demo"),
+    ],
 }
 
 
@@ -90,6 +96,9 @@ def shoot(step: int, logs: Path, redis_url: str) -> None:
                     response, _ = think_and_trace(agent, stack, picture.subject)
                     page.goto(response.headers["X-Trace-Url"])
                     page.wait_for_selector("#waterfall")
+                    if picture.unfold:
+                        for fold in page.locator("#waterfall .fold").all():
+                            fold.click()
                     if picture.open_span:
                         page.click(f'details[data-name="{picture.open_span}"] > summary')
                     page.locator("main").screenshot(path=path)

@@ -102,6 +102,39 @@ def test_the_trace_page_draws_both_services_under_one_root(page, browser_stack, 
     assert "mankind" in page.inner_text("#waterfall details[data-name=think][open] .tags")
 
 
+def visible_names(page: Page) -> list[str]:
+    return page.eval_on_selector_all("#waterfall details.row:not([hidden])", "rows => rows.map(r => r.dataset.name)")
+
+
+def indent(page: Page, span_id: str) -> str:
+    return page.eval_on_selector(f'#waterfall details[data-span-id="{span_id}"] .name', "n => n.style.paddingLeft")
+
+
+def test_the_view_spans_fold_under_their_request_and_a_click_unfolds_them(page, browser_stack, trace_agent):
+    response = think(browser_stack, "technology")
+    trace_agent.wait_for_trace(response.headers["X-Trace-Id"], joined(thinker_calls=1))
+    page.goto(response.headers["X-Trace-Url"])
+    hop = next(row for row in rows(page) if row["name"] == "requests.request")
+
+    folded = visible_names(page)
+    assert folded[:3] == ["django.request", "requests.request", "django.request"]
+    assert not any(name.startswith("django.view") for name in folded)
+    assert indent(page, hop["span"]) == "14px"  # drawn one level under the API's request
+
+    api_fold = page.locator("#waterfall .fold").first
+    assert api_fold.inner_text() == "+5 framework spans"
+    api_fold.click()
+    assert api_fold.get_attribute("aria-expanded") == "true"
+    unfolded = visible_names(page)
+    assert unfolded[:6] == ["django.request", "django.view", "django.view", "django.view.setup",
+                            "django.view.dispatch", "django.view.get"]  # fmt: skip
+    assert unfolded.count("django.view") == 2, "the thinker's stay folded"
+    assert indent(page, hop["span"]) == "70px"  # at its depth: five view spans above it
+    assert page.locator("#waterfall details[open]").count() == 0, "the click opened no row"
+    api_fold.click()
+    assert visible_names(page) == folded
+
+
 def test_an_error_trace_is_marked_and_shows_the_stack(page, browser_stack, trace_agent):
     response = think(browser_stack, "peace")
     assert response.status_code == 502
