@@ -107,3 +107,20 @@ def test_every_picture_make_screenshots_takes_is_on_a_page_and_every_picture_is_
     }
     assert pictures == {path.name for path in (DOCS / "images").glob("*.png")}
     assert pictures <= shown
+
+
+def test_the_benchmarks_page_is_a_page_not_a_notebook():
+    """The method, today's table and the levers that stand; the run history lives in perf/log/."""
+    assert len((REPO / "perf" / "BENCHMARKS.md").read_bytes()) <= 16 * 1024
+    assert sorted((REPO / "perf" / "log").glob("*.md"))
+
+
+def test_make_bench_writes_its_results_where_git_does_not_look():
+    """A clean checkout stays clean after `make bench` (perf/bench.py writes perf/results/)."""
+    import subprocess
+
+    from perf.bench import OUT
+
+    for name in ("results.json", "results.md", "latency.png"):
+        ignored = subprocess.run(["git", "check-ignore", "-q", str(OUT / name)], cwd=REPO, check=False)
+        assert ignored.returncode == 0, f"{OUT / name} is not git-ignored"
