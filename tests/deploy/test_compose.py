@@ -181,3 +181,22 @@ def test_the_test_agent_image_is_the_release_the_tests_pin(services):
     pinned = re.search(r"^ddapm-test-agent==(\S+)$", (REPO / "requirements-agent.txt").read_text(), re.M)
     assert services["agent"]["image"].rsplit(":", 1)[1] == f"v{pinned[1]}"
     assert services["agent"]["command"][1:3] == ["--host", "0.0.0.0"], "it binds 127.0.0.1 unless told"
+
+
+def test_the_image_holds_every_package_the_services_import():
+    """.dockerignore is an allowlist: a package the services import and the list forgets fails only at build time."""
+    from tests.test_layout import imported_modules
+
+    allowed = {
+        line[1:].strip("/") for line in (REPO / ".dockerignore").read_text().splitlines() if line.startswith("!")
+    }
+    local = {path.parent.name for path in REPO.glob("*/__init__.py")}
+    served = ["thinkproject", "core", "api_app", "thinker_app", "thoughts"]
+    imported = {
+        module.partition(".")[0]
+        for package in served
+        for path in (REPO / package).rglob("*.py")
+        for module in imported_modules(path)
+    }
+    assert {"thoughts", "core"} <= imported & local  # the scan sees them
+    assert sorted((imported & local) - allowed) == []

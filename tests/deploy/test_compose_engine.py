@@ -42,7 +42,7 @@ PORTS = {5000: "api", 5001: "thinker", 8126: "agent", 8080: "agent UI", 4317: "a
          4318: "agent OTLP/HTTP", 55432: "db", 56379: "redis"}  # fmt: skip
 # What the image may hold (.dockerignore is an allowlist), staticfiles from the build's collectstatic.
 IMAGE_FILES = {"api_app", "core", "gunicorn.conf.py", "load", "manage.py", "requirements-load.txt", "requirements.txt",
-               "staticfiles", "thinker_app", "thinkproject"}  # fmt: skip
+               "staticfiles", "thinker_app", "thinkproject", "thoughts"}  # fmt: skip
 
 
 @dataclass
