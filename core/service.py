@@ -31,8 +31,22 @@ class Service:
 
 
 SERVICES = {
-    "api": Service("api", "thinkproject.settings.api", "API_TRACER", "thinker-api", False, 2),
-    "thinker": Service("thinker", "thinkproject.settings.thinker", "THINKER_TRACER", "thinker-microservice", True, 1),
+    "api": Service(
+        name="api",
+        settings_module="thinkproject.settings.api",
+        tracer_variable="API_TRACER",
+        trace_name="thinker-api",
+        continues_incoming=False,
+        gunicorn_workers=2,
+    ),
+    "thinker": Service(
+        name="thinker",
+        settings_module="thinkproject.settings.thinker",
+        tracer_variable="THINKER_TRACER",
+        trace_name="thinker-microservice",
+        continues_incoming=True,
+        gunicorn_workers=1,
+    ),
 }
 
 
