@@ -158,21 +158,21 @@ def _waterfall(trace: Trace) -> Trace:
         parent = span.get("parent_id") if span.get("parent_id") in ids else None
         children.setdefault(parent, []).append(span)
     start, total = trace.start, max(trace.duration_ms * 1e6, 1)
-    # (span, depth, folded depth, the nearest row above it that is not a framework span)
-    stack: list[tuple[dict[str, Any], int, int, SpanRow | None]] = [
-        (span, 0, 0, None) for span in sorted(children.get(None, []), key=lambda s: s["start"], reverse=True)
+    # (span, depth, the nearest row above it that is not a framework span)
+    stack: list[tuple[dict[str, Any], int, SpanRow | None]] = [
+        (span, 0, None) for span in sorted(children.get(None, []), key=lambda s: s["start"], reverse=True)
     ]
     while stack:
-        span, depth, folded_depth, owner = stack.pop()
+        span, depth, owner = stack.pop()
         row = SpanRow(span, depth, 100 * (span["start"] - start) / total, max(100 * span["duration"] / total, 0.3))
         if owner is not None and is_framework_span(span):
             row.folded_depth, row.folded_under = owner.folded_depth, owner.span_id
             owner.folds.append(row)
         else:
-            row.folded_depth, owner = folded_depth, row
+            row.folded_depth, owner = 0 if owner is None else owner.folded_depth + 1, row
         trace.rows.append(row)
         stack.extend(
-            (child, depth + 1, owner.folded_depth + 1, owner)
+            (child, depth + 1, owner)
             for child in sorted(children.get(span["span_id"], []), key=lambda s: s["start"], reverse=True)
         )
     return trace

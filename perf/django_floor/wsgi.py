@@ -25,6 +25,7 @@ THINKER = os.environ.get("SERVICE") == "thinker"
 KEY = "django-floor:thought"
 THOUGHT = {"id": 3, "quote": "To win a war is as disastrous as to lose one.", "author": "Agatha Christie"}
 
+# Our services' choices, written out: the floor runs none of our code (perf/tests/test_floors.py holds them equal).
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -4,6 +4,7 @@ The Django floor: each service's framework choices and ddtrace's default spans, 
 (perf/BENCHMARKS.md).
 """
 
+import ast
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from api_app.traces import is_framework_span
 from harness.processes import Stack, TraceAgent, think, wait_until
 from harness.spans import Span, dump, parent_past_framework
-from perf.boots import boot_django_floor
+from perf.boots import DJANGO_FLOOR, boot_django_floor
 
 FLOORS: dict[str, tuple[Callable[..., Stack], str]] = {
     # service prefix: (boot, the request spans' name)
@@ -77,3 +78,28 @@ def test_each_floor_answers_a_hit_with_the_workshops_spans_and_ddtraces_view_spa
     assert not any(span["error"] for span in spans), dump(spans)
     thinker_request = next(s for s in spans if s["service"] == f"{name}-thinker" and s["name"] == request_span)
     assert thinker_request["meta"]["http.status_code"] == "200", dump(spans)
+
+
+def floor_literals() -> dict[str, object]:
+    """The floor's module-level literals (API_APPS, API_MIDDLEWARE, REST_FRAMEWORK), read without running it: it
+    configures Django for itself, apart from our settings, as a floor must."""
+    tree = ast.parse((DJANGO_FLOOR / "wsgi.py").read_text())
+    return {
+        target.id: ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and target.id in {"API_APPS", "API_MIDDLEWARE", "REST_FRAMEWORK"}
+    }
+
+
+def test_the_floor_makes_the_framework_choices_our_services_make(settings):
+    """The yardstick holds only while it stays our framework choices: Django's apps and middleware, DRF's policy."""
+    floor = floor_literals()
+    assert floor["API_APPS"] == [app for app in settings.INSTALLED_APPS if app.startswith("django.contrib.")]
+    assert floor["API_MIDDLEWARE"] == [name for name in settings.MIDDLEWARE if not name.startswith("api_app.")]
+    ours = dict(settings.REST_FRAMEWORK)
+    # Our error shape and drf-spectacular's schema class are our code and the schema's, which a hit does not run.
+    for key in ("EXCEPTION_HANDLER", "DEFAULT_SCHEMA_CLASS"):
+        ours.pop(key)
+    assert floor["REST_FRAMEWORK"] == ours
