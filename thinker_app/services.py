@@ -1,6 +1,6 @@
 import logging
 from time import sleep
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.conf import settings
 
@@ -55,12 +55,12 @@ def think_with_memo_outcome(*, subject: str) -> Thinking:
         if not settings.STEP.memo:
             return Thinking(_think_uncached(subject), "off")
         key = thought_key(subject)
-        cached = memo_get(key)
+        cached = memoized_thought(memo_get(key), subject=subject)
         claim = None
         if cached is None:
             claim = memo_claim(key)
             if not claim.leader:
-                cached = memo_wait(key)
+                cached = memoized_thought(memo_wait(key), subject=subject)
                 span.set_tag("think.coalesced", "true" if cached is not None else "false")
         span.set_tag("think.cache_hit", "true" if cached is not None else "false")
         if cached is not None:
@@ -75,6 +75,24 @@ def think_with_memo_outcome(*, subject: str) -> Thinking:
             "Thought about %r (%s); memoized for %d s", subject, data["author"], settings.THINK_CACHE_TTL_SECONDS
         )
         return Thinking(data, "miss")
+
+
+def memoized_thought(value: Any, *, subject: str) -> ThoughtData | None:
+    """`value` if it is the thought on `subject` as think memoizes it; anything else (nothing, another shape,
+    another subject's thought) is a miss, which the think then overwrites."""
+    if value is None:
+        return None
+    if (
+        isinstance(value, dict)
+        and value.keys() == ThoughtData.__annotations__.keys()
+        and value["subject"] == subject
+        and isinstance(value["quote"], str)
+        and isinstance(value["author"], str)
+        and (value["id"] is None or type(value["id"]) is int)
+    ):
+        return cast(ThoughtData, value)
+    logger.warning("The memo of %r is not a thought (%.100r); treating it as a miss.", subject, value)
+    return None
 
 
 def _think_uncached(subject: str) -> ThoughtData:

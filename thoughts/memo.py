@@ -10,6 +10,7 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache as default_cache
@@ -51,16 +52,20 @@ warn_redis_unavailable = _RateLimitedWarning()
 
 
 def thought_key(subject: str) -> str:
-    return f"think:{subject}"
+    """The memo's key for `subject`: `think:war`. The subject is percent-encoded (`X:lock` is `think:X%3Alock`), so
+    no subject can name another's memo or lock, whatever it contains."""
+    return f"think:{quote(subject, safe='')}"
 
 
 def memo_get(key: str) -> Any | None:
-    """The memoized value, or None on a miss or when Redis is unreachable (one GET)."""
+    """The memoized value, or None on a miss, when Redis is unreachable, or for a value that is not JSON (one GET)."""
     try:
         return cache.get(key)
     except _REDIS_ERRORS as error:
         warn_redis_unavailable("GET", error)
-        return None
+    except ValueError as error:  # written by someone else: a miss, which the think then overwrites
+        logger.warning("The memo at %r is not JSON (%s); treating it as a miss.", key, error)
+    return None
 
 
 def memo_set(key: str, value: Any) -> None:
@@ -105,6 +110,7 @@ class Claim:
 
 
 def lock_key(key: str) -> str:
+    """The single flight's lock beside a memo `key`: `think:war:lock` (a key thought_key never makes)."""
     return f"{key}:lock"
 
 
@@ -142,7 +148,11 @@ def memo_wait(key: str) -> Any | None:
             warn_redis_unavailable("MGET", error)
             return None
         if raw_value is not None:
-            return cache.client.decode(raw_value)
+            try:
+                return cache.client.decode(raw_value)
+            except ValueError as error:
+                logger.warning("The memo at %r is not JSON (%s); treating it as a miss.", key, error)
+                return None
         if held is None:
             return None
     return None

@@ -93,3 +93,37 @@ def test_the_datastore_step_reads_the_database_on_every_call(settings, pauses, d
     with django_assert_num_queries(2):
         think(subject="war")
         assert think(subject="art")["author"] == DEFAULT_AUTHOR
+
+
+def test_a_subject_ending_in_lock_is_its_own_subject_while_another_is_thought_about(pauses):
+    # While war is thought about, its lock holds a token; asking about "war:lock" used to read that token as a memo.
+    assert cache.set(lock_key(thought_key("war")), "a-leaders-token", timeout=5)
+    assert think(subject="war:lock") == {
+        "id": None, "quote": DEFAULT_QUOTE, "author": DEFAULT_AUTHOR, "subject": "war:lock"
+    }  # fmt: skip
+    assert cache.get(lock_key(thought_key("war"))) == "a-leaders-token"
+
+
+def test_asking_about_x_lock_first_does_not_take_xs_lock(pauses):
+    think(subject="war:lock")  # its memo once landed on war's lock, held for the memo's 30 s
+    assert not cache.has_key(lock_key(thought_key("war")))
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        42,
+        "a string",
+        [1, 2],
+        {"id": 3},
+        {"id": "3", "quote": "q", "author": "a", "subject": "war"},
+        {"id": 6, "quote": "Another subject's thought.", "author": "Oscar Wilde", "subject": "mankind"},
+    ],
+    ids=["a-number", "a-string", "a-list", "a-partial-thought", "a-string-id", "another-subjects-thought"],
+)
+def test_a_memo_of_the_wrong_shape_is_a_miss_that_is_overwritten(pauses, stored, caplog):
+    cache.set(thought_key("war"), stored, timeout=30)
+    assert think(subject="war")["author"] == "Agatha Christie"
+    assert pauses == [0.01]
+    assert "is not a thought" in caplog.text
+    assert cache.get(thought_key("war"))["author"] == "Agatha Christie"

@@ -1,9 +1,10 @@
 import logging
 
 import pytest
+from django.core.cache import cache
 
 from thinker_app.services import think
-from thoughts.memo import _RateLimitedWarning, forget_thoughts, memo_get, memo_set, thought_key
+from thoughts.memo import _RateLimitedWarning, forget_thoughts, lock_key, memo_get, memo_set, thought_key
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_memo")]
 
@@ -11,6 +12,22 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clean_memo")]
 def test_memo_round_trips_json_data():
     memo_set(thought_key("war"), {"id": 3, "quote": "q", "author": "a", "subject": "war"})
     assert memo_get(thought_key("war")) == {"id": 3, "quote": "q", "author": "a", "subject": "war"}
+
+
+# Subjects built to collide with another's key: a separator, its encoding, the lock's suffix, spaces, non-ASCII.
+TRICKY_SUBJECTS = ["war", "war:lock", "war%3Alock", "war:", ":lock", "war lock", "war%20lock", "wár", "war/lock", "%"]
+
+
+def test_no_subject_names_another_subjects_memo_or_lock():
+    memos = [thought_key(subject) for subject in TRICKY_SUBJECTS]
+    locks = [lock_key(key) for key in memos]
+    assert len(set(memos) | set(locks)) == 2 * len(TRICKY_SUBJECTS)
+
+
+def test_a_value_that_is_not_json_reads_as_a_miss(caplog):
+    cache.client.get_client(write=True).set(cache.make_key(thought_key("war")), b"\x80not json")
+    assert memo_get(thought_key("war")) is None
+    assert "is not JSON" in caplog.text
 
 
 def test_forget_thoughts_drops_only_the_named_subjects():
