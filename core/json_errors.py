@@ -8,7 +8,7 @@ import json
 # The code for each status a server answers on its own, before or outside a view.
 ERROR_CODES = {
     400: "bad_request", 403: "forbidden", 404: "not_found", 414: "uri_too_long", 417: "expectation_failed",
-    431: "headers_too_large", 500: "server_error", 505: "http_version_not_supported",
+    431: "headers_too_large", 500: "server_error", 501: "not_implemented", 505: "http_version_not_supported",
 }  # fmt: skip
 SERVER_ERROR_DETAIL = "The server failed to answer; the error is in the logs and the trace."
 

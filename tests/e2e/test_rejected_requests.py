@@ -24,6 +24,13 @@ def raw_exchange(url: str, request: bytes) -> tuple[int, dict[str, str], bytes]:
     return int(status_line.split()[1]), headers, body
 
 
+# A request with both framings: 5 bytes by Content-Length ("0\\r\\n\\r\\n" and no more), then a second request.
+SMUGGLING = (
+    b"POST /think/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    b"GET /think/?subject=war HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+)
+
+
 @pytest.fixture(params=["api", "thinker"])
 def service_url(request: pytest.FixtureRequest, stack: Stack) -> str:
     return stack.api_url if request.param == "api" else stack.thinker_url
@@ -47,6 +54,8 @@ def service_url(request: pytest.FixtureRequest, stack: Stack) -> str:
             id="header-over-8190-bytes",
         ),
         pytest.param(b"THINK ABOUT war\r\n\r\n", 400, "bad_request", "Invalid Request Line", id="not-http"),
+        pytest.param(b"GET /\r\n\r\n", 400, "bad_request", "Invalid Request Line", id="http-0.9-line"),
+        pytest.param(SMUGGLING, 400, "bad_request", "Invalid HTTP Header: 'CONTENT-LENGTH'", id="smuggled-request"),
     ],
 )
 def test_a_request_gunicorn_rejects_is_answered_in_json(service_url, request_bytes, status, code, detail_starts):
@@ -91,6 +100,16 @@ def dev_service_url(request: pytest.FixtureRequest, dev_stack: Stack) -> str:
             "Invalid HTTP version",
             id="http-2-line",
         ),
+        pytest.param(b"GET /\r\n\r\n", 505, "http_version_not_supported", "HTTP/0.9", id="http-0.9-line"),
+        pytest.param(
+            b"POST /think/ HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            501,
+            "not_implemented",
+            "Transfer-Encoding is not supported",
+            id="chunked-body",
+        ),
+        # Read by Content-Length alone, the chunked body would end early and the GET after it be served.
+        pytest.param(SMUGGLING, 501, "not_implemented", "Transfer-Encoding is not supported", id="smuggled-request"),
     ],
 )
 def test_a_request_runserver_rejects_is_answered_in_json(dev_service_url, request_bytes, status, code, detail_starts):

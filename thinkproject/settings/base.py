@@ -92,6 +92,10 @@ THINK_LOCK_TIMEOUT_SECONDS = env_float("THINK_LOCK_TIMEOUT_SECONDS", THINK_DELAY
 # How often, at most, a process logs that Redis is unreachable (one line per interval, not per request).
 REDIS_WARNING_INTERVAL_SECONDS = env_float("REDIS_WARNING_INTERVAL_SECONDS", 60.0)
 
+# runserver (`make run`) lets go of a connection that sends nothing for this long: a half-open socket or an
+# idle kept-alive one (gunicorn's `keepalive` is the same 5 s).
+RUNSERVER_IDLE_TIMEOUT_SECONDS = env_float("RUNSERVER_IDLE_TIMEOUT_SECONDS", 5.0)
+
 # The workshop's step (core/steps.py): how the trace crosses the hop, the datastore, the memo.
 STEP = step_from(env_str("STEP", ""))
 if env_str("TRACE_PROPAGATION", ""):
