@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -24,5 +25,9 @@ class TraceIdHeaderMiddleware:
         trace_id = current_trace_id()
         if trace_id is not None:
             response[TRACE_ID_HEADER] = str(trace_id)
-            response[TRACE_URL_HEADER] = request.build_absolute_uri(reverse("trace-detail", args=[trace_id]))
+            page = reverse("trace-detail", args=[trace_id])
+            try:
+                response[TRACE_URL_HEADER] = request.build_absolute_uri(page)
+            except DisallowedHost:  # the 400 that refused the Host still names its trace, by path
+                response[TRACE_URL_HEADER] = page
         return response

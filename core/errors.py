@@ -3,7 +3,7 @@
 import logging
 from typing import Any
 
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import DisallowedHost, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from rest_framework import exceptions, serializers
@@ -71,9 +71,23 @@ def json_error(status: int, detail: str) -> HttpResponse:
     return HttpResponse(error_body(status, detail), status=status, content_type="application/json")
 
 
+# What an error echoes of the request (a path, a Host) at most: enough to recognise it, never the whole 64 KB.
+ECHO_MAX_CHARS = 100
+
+
+def echoed(value: str) -> str:
+    """`value` as an error repeats it: cut at ECHO_MAX_CHARS."""
+    return (
+        value if len(value) <= ECHO_MAX_CHARS else f"{value[:ECHO_MAX_CHARS]}... (cut at {ECHO_MAX_CHARS} characters)"
+    )
+
+
 # Django's handler400/403/404/500 (both URLconfs).
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return json_error(400, str(exception) if exception else "Bad request.")
+    if isinstance(exception, DisallowedHost):
+        host = echoed(request.META.get("HTTP_HOST", ""))
+        return json_error(400, f"This service does not answer to the Host {host!r} (DJANGO_ALLOWED_HOSTS).")
+    return json_error(400, str(exception)[: 2 * ECHO_MAX_CHARS] if exception else "Bad request.")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -81,7 +95,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return json_error(404, f"No such path: {request.path}")
+    return json_error(404, f"No such path: {echoed(request.path)}")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -16,6 +16,15 @@ DATADOG_FIELDS = {
 }
 
 
+class WithoutTraceback(logging.Filter):
+    """Log the record without its stack: for a refused request (a Host not in ALLOWED_HOSTS), whose line says it
+    all, where Django's security logger adds a traceback of its own code to every one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = record.exc_text = None
+        return True
+
+
 class DatadogDefaultsFilter(logging.Filter):
     """Fill the dd.* attributes ddtrace's log injection adds, so the format string works without it.
 

@@ -2,7 +2,7 @@
 
 `make bench` serves it like ours (ddtrace-run gunicorn with gunicorn.conf.py and tracing.env), traced and
 untraced, to show what Django, DRF and their tracing cost by themselves. SERVICE picks the service, as in ours:
-- the thinker: our thinker's installed apps and REST framework settings, no middleware, one DRF APIView that
+- the thinker: our thinker's installed apps, middleware and REST framework settings, one DRF APIView that
   reads one key through Django's django-redis cache inside a `think` span tagged with the subject;
 - the API: our API's installed apps and middleware (the admin's session, auth and message middleware, whitenoise,
   CSRF, ...), one DRF APIView asking the thinker over a kept-alive `requests` session.
@@ -46,13 +46,14 @@ API_MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+THINKER_MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
 settings.configure(
     DEBUG=False,
     ALLOWED_HOSTS=["*"],
     SECRET_KEY=secrets.token_urlsafe(),
     ROOT_URLCONF=__name__,
     INSTALLED_APPS=[*([] if THINKER else API_APPS), "rest_framework"],
-    MIDDLEWARE=[] if THINKER else API_MIDDLEWARE,
+    MIDDLEWARE=THINKER_MIDDLEWARE if THINKER else API_MIDDLEWARE,
     # The API's apps need a database configured; a hit never queries it (no session cookie, no user to load).
     DATABASES={} if THINKER else {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
     CACHES={

@@ -15,6 +15,7 @@ from api_app.traces import is_framework_span
 from harness.processes import Stack, TraceAgent, think, wait_until
 from harness.spans import Span, dump, parent_past_framework
 from perf.boots import DJANGO_FLOOR, boot_django_floor
+from tests.conftest import thinker_settings
 
 FLOORS: dict[str, tuple[Callable[..., Stack], str]] = {
     # service prefix: (boot, the request spans' name)
@@ -81,15 +82,16 @@ def test_each_floor_answers_a_hit_with_the_workshops_spans_and_ddtraces_view_spa
 
 
 def floor_literals() -> dict[str, object]:
-    """The floor's module-level literals (API_APPS, API_MIDDLEWARE, REST_FRAMEWORK), read without running it: it
-    configures Django for itself, apart from our settings, as a floor must."""
+    """The floor's module-level literals (API_APPS, API_MIDDLEWARE, THINKER_MIDDLEWARE, REST_FRAMEWORK), read without
+    running it: it configures Django for itself, apart from our settings, as a floor must."""
     tree = ast.parse((DJANGO_FLOOR / "wsgi.py").read_text())
     return {
         target.id: ast.literal_eval(node.value)
         for node in tree.body
         if isinstance(node, ast.Assign)
         for target in node.targets
-        if isinstance(target, ast.Name) and target.id in {"API_APPS", "API_MIDDLEWARE", "REST_FRAMEWORK"}
+        if isinstance(target, ast.Name)
+        and target.id in {"API_APPS", "API_MIDDLEWARE", "THINKER_MIDDLEWARE", "REST_FRAMEWORK"}
     }
 
 
@@ -98,6 +100,7 @@ def test_the_floor_makes_the_framework_choices_our_services_make(settings):
     floor = floor_literals()
     assert floor["API_APPS"] == [app for app in settings.INSTALLED_APPS if app.startswith("django.contrib.")]
     assert floor["API_MIDDLEWARE"] == [name for name in settings.MIDDLEWARE if not name.startswith("api_app.")]
+    assert floor["THINKER_MIDDLEWARE"] == thinker_settings()["MIDDLEWARE"]
     ours = dict(settings.REST_FRAMEWORK)
     # Our error shape and drf-spectacular's schema class are our code and the schema's, which a hit does not run.
     for key in ("EXCEPTION_HANDLER", "DEFAULT_SCHEMA_CLASS"):

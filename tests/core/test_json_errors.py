@@ -26,3 +26,20 @@ def test_djangos_handlers_write_it(client):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.content == error_body(404, "No such path: /no-such-path")
+
+
+def test_a_404_echoes_at_most_a_hundred_characters_of_the_path(client):
+    response = client.get("/" + "a" * 20_000)
+    assert response.status_code == 404
+    detail = response.json()["detail"]
+    assert detail == "No such path: /" + "a" * 99 + "... (cut at 100 characters)"
+
+
+@pytest.mark.parametrize("marker", [pytest.param("api"), pytest.param("thinker", marks=pytest.mark.thinker)])
+def test_a_host_the_service_does_not_answer_to_is_a_400_in_json(client, marker):
+    response = client.get("/healthz", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "bad_request",
+        "detail": "This service does not answer to the Host 'evil.example' (DJANGO_ALLOWED_HOSTS).",
+    }

@@ -38,7 +38,7 @@ def test_the_seeds_curls_answer_as_the_workshop_says(stack, subject, thought_id,
     ],
 )
 def test_the_thinker_under_gunicorn_sends_a_sized_body_not_chunks(stack, path, status):
-    """Its answers, DRF's errors and its probes (thinker_app/middleware.py): one write less, a plain read."""
+    """Its answers, DRF's errors and its probes (CommonMiddleware): one write less, a plain read."""
     connection = http.client.HTTPConnection(urlsplit(stack.thinker_url).netloc, timeout=10)
     try:
         connection.request("GET", path)

@@ -1,4 +1,5 @@
-"""Every answer of both services carries its Content-Length (thinker_app/middleware.py; the API's CommonMiddleware)."""
+"""Every answer of both services carries its Content-Length (Django's CommonMiddleware), and each answers only the
+host names it is reached by (DJANGO_ALLOWED_HOSTS)."""
 
 import pytest
 

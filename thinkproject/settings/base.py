@@ -146,7 +146,10 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"datadog": {"()": "core.logging.DatadogDefaultsFilter"}},
+    "filters": {
+        "datadog": {"()": "core.logging.DatadogDefaultsFilter"},
+        "without_traceback": {"()": "core.logging.WithoutTraceback"},
+    },
     "formatters": {
         # Datadog's documented layout, so logs and traces join in Datadog (and greppable locally).
         "datadog": {
@@ -162,5 +165,7 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         # ddtrace reports an unreachable agent itself (rate-limited); keep its chatter at warnings.
         "ddtrace": {"level": "WARNING"},
+        # A request for a host we do not serve: one line, not a traceback.
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
     },
 }

@@ -7,8 +7,10 @@ from thinkproject.settings.base import SERVICE, SILENCED_SYSTEM_CHECKS, SPECTACU
 expect_service(SERVICE, "thinker")  # SERVICE=thinker (core/service.py)
 
 ROOT_URLCONF = "thinkproject.urls.thinker"
-# Only Content-Length on every answer: the API's middleware is for a public site and its admin.
-MIDDLEWARE = ["thinker_app.middleware.content_length"]
+# Django's CommonMiddleware alone (the API's others are for a public site and its admin): it answers only the
+# names in DJANGO_ALLOWED_HOSTS, as the API does, and gives every answer its Content-Length (without one,
+# gunicorn sends a body chunked: one more write, and a chunked read in the API's client).
+MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
 SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
     "TITLE": "Thinker",
