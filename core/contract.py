@@ -23,16 +23,24 @@ class ThoughtData(TypedDict):
     subject: str
 
 
-def reject_control_characters(value: str) -> None:
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        raise serializers.ValidationError("Control characters are not allowed in a subject.")
+# Unicode's categories of characters a subject may not hold: controls (NUL, tab, CR, LF, ...), invisible format
+# characters (zero-width spaces, bidirectional overrides), surrogates, private-use and unassigned code points, and
+# line and paragraph separators. Spaces (Zs) may stand inside a subject; at its ends they are trimmed.
+NOT_IN_A_SUBJECT = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+INVISIBLE_CHARACTERS_MESSAGE = "A subject is printable text: control and invisible characters are not allowed."
 
 
 class SubjectField(serializers.CharField):
-    """A subject as both services accept it: 1 to 32 printable characters, surrounding spaces trimmed."""
+    """A subject as both services accept it: 1 to 32 printable characters; spaces at its ends are trimmed, and a
+    control or invisible character anywhere, ends included, is refused (it is checked before the trim)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=SUBJECT_MAX_LENGTH, validators=[reject_control_characters], **kwargs)
+        super().__init__(max_length=SUBJECT_MAX_LENGTH, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, str) and any(unicodedata.category(char) in NOT_IN_A_SUBJECT for char in data):
+            raise serializers.ValidationError(INVISIBLE_CHARACTERS_MESSAGE)
+        return super().to_internal_value(data)
 
 
 class ThoughtSerializer(serializers.Serializer):

@@ -31,7 +31,31 @@ def test_the_thinkers_memo_outcome_is_passed_on_one_per_subject_in_the_order_ask
         ("?subject=", "subject[0]: This field may not be blank."),
         ("?subject=war&subject=", "subject[1]: This field may not be blank."),
         ("?subject=" + "x" * 33, "subject[0]: Ensure this field has no more than 32 characters."),
-        ("?subject=a%0Ab", "subject[0]: Control characters are not allowed in a subject."),
+        (
+            "?subject=a%0Ab",
+            "subject[0]: A subject is printable text: control and invisible characters are not allowed.",
+        ),
+        # Trimmed before the check, these once became the subject "Set-Cookie: x=1".
+        (
+            "?subject=%0d%0aSet-Cookie:%20x=1",
+            "subject[0]: A subject is printable text: control and invisible characters are not allowed.",
+        ),
+        (
+            "?subject=war%09",
+            "subject[0]: A subject is printable text: control and invisible characters are not allowed.",
+        ),
+        (
+            "?subject=war%00",
+            "subject[0]: A subject is printable text: control and invisible characters are not allowed.",
+        ),
+        (
+            "?subject=%E2%80%AEraw",
+            "subject[0]: A subject is printable text: control and invisible characters are not allowed.",
+        ),  # U+202E, right-to-left override
+        (
+            "?subject=w%E2%80%8Bar",
+            "subject[0]: A subject is printable text: control and invisible characters are not allowed.",
+        ),  # U+200B, zero-width space
         ("?" + "&".join(["subject=war"] * 11), "subject: Ask about at most 10 subjects at once."),
     ],
 )

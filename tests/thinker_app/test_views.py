@@ -31,7 +31,11 @@ def test_the_thinker_answers_a_thought_as_json(client):
         ("", "subject: This field is required."),
         ("?subject=", "subject: This field may not be blank."),
         ("?subject=" + "a" * 33, "subject: Ensure this field has no more than 32 characters."),
-        ("?subject=a%07b", "subject: Control characters are not allowed in a subject."),
+        ("?subject=a%07b", "subject: A subject is printable text: control and invisible characters are not allowed."),
+        (
+            "?subject=%0d%0awar",
+            "subject: A subject is printable text: control and invisible characters are not allowed.",
+        ),
         ("?subject=war&subject=music", "subject: Ask the thinker for one subject at a time."),
     ],
 )
@@ -71,3 +75,10 @@ def test_a_failure_while_thinking_is_answered_by_drfs_handler(client, settings):
     settings.THINK_FAIL_SUBJECTS = {"peace"}
     response = client.get("/", {"subject": "peace"})
     assert response.status_code == 500 and response.json()["error"] == "server_error"
+
+
+@pytest.mark.parametrize(
+    ("asked", "subject"), [("  war  ", "war"), ("\u00a0war\u3000", "war"), ("art\u00a0work", "art\u00a0work")]
+)
+def test_spaces_at_a_subjects_ends_are_trimmed_and_inside_it_kept(client, asked, subject):
+    assert client.get("/", {"subject": asked}).json()["subject"] == subject
