@@ -2,7 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
@@ -151,6 +151,8 @@ class TraceDetailView(TracePageAccess, TemplateView):
     template_name = "traces/detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        if not 0 < kwargs["trace_id"] < 2**64:  # the agent's trace ids: 64 bits, never 0; no trace will ever have it
+            raise Http404
         context = super().get_context_data(**kwargs)
         try:
             return {**context, "trace": trace_get(trace_id=kwargs["trace_id"])}

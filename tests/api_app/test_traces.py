@@ -170,6 +170,20 @@ def test_a_trace_not_yet_sent_says_so(admin_client, settings):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("trace_id", ["0", str(2**64), "9" * 40])
+def test_a_trace_id_no_trace_can_have_is_not_found(admin_client, settings, trace_id):
+    stub = StubServer(respond=lambda request: json_reply([])).start()
+    settings.TRACE_STORE_URL = stub.url
+    try:
+        response = admin_client.get(f"/traces/{trace_id}/")
+    finally:
+        stub.stop()
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+    assert stub.requests == []  # nothing to ask the agent about
+
+
+@pytest.mark.django_db
 def test_the_page_of_a_mixed_trace_names_each_rows_tracer(admin_client, settings):
     stub = StubServer(respond=serve([SPANS[1]], OTLP_THINKER)).start()
     settings.TRACE_STORE_URL = settings.TRACE_STORE_OTLP_URL = stub.url
