@@ -5,7 +5,7 @@ untraced, to show what Django, DRF and their tracing cost by themselves. SERVICE
 - the thinker: our thinker's installed apps, middleware and REST framework settings, one DRF APIView that
   reads one key through Django's django-redis cache inside a `think` span tagged with the subject;
 - the API: our API's installed apps and middleware (the admin's session, auth and message middleware, whitenoise,
-  CSRF, ...), one DRF APIView asking the thinker over a kept-alive `requests` session.
+  CSRF, django-axes' login lockout, ...), one DRF APIView asking the thinker over a kept-alive `requests` session.
 ddtrace's Django integration makes its default spans for both, view spans included: then ours ÷ this floor
 counts our own code alone. Like perf/floor, it answers hits only.
 """
@@ -45,6 +45,7 @@ API_MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 THINKER_MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]
 settings.configure(
@@ -52,7 +53,7 @@ settings.configure(
     ALLOWED_HOSTS=["*"],
     SECRET_KEY=secrets.token_urlsafe(),
     ROOT_URLCONF=__name__,
-    INSTALLED_APPS=[*([] if THINKER else API_APPS), "rest_framework"],
+    INSTALLED_APPS=[*([] if THINKER else [*API_APPS, "axes"]), "rest_framework"],
     MIDDLEWARE=THINKER_MIDDLEWARE if THINKER else API_MIDDLEWARE,
     # The API's apps need a database configured; a hit never queries it (no session cookie, no user to load).
     DATABASES={} if THINKER else {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},

@@ -453,3 +453,22 @@ def test_down_v_leaves_no_container_network_or_volume_behind(stack):
     assert docker("network", "ls", "-q", "--filter", labelled).stdout.split() == []
     assert docker("volume", "ls", "-q", "--filter", labelled).stdout.split() == []
     assert engine_objects() == stack.before
+
+
+def test_repeated_wrong_passwords_lock_that_user_out_at_that_address(stack):
+    # A username of its own: the superuser's login above must stay open for the tests after this one.
+    session = requests.Session()
+    session.get(f"{API}/admin/login/", timeout=10)
+    statuses = [
+        session.post(
+            f"{API}/admin/login/",
+            data={
+                "username": "intruder",
+                "password": f"guess-{n}",
+                "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            },
+            timeout=10,
+        ).status_code
+        for n in range(6)
+    ]
+    assert statuses == [200, 200, 200, 200, 429, 429]  # the form again four times, then django-axes' lockout

@@ -1,6 +1,8 @@
 """The public Think API (service thinker-api, port 5000); it also serves the admin."""
 
-from core.env import env_bool, env_float, env_str
+from datetime import timedelta
+
+from core.env import env_bool, env_float, env_int, env_str
 from core.service import expect_service
 from thinkproject.settings.base import *  # noqa: F403
 from thinkproject.settings.base import INSTALLED_APPS, SERVICE, SPECTACULAR_SETTINGS, UNTRACED_PATH_PREFIXES
@@ -21,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     *(app for app in INSTALLED_APPS if app != "core"),
     "api_app",
+    "axes",
 ]
 MIDDLEWARE = [
     "api_app.middleware.TraceIdHeaderMiddleware",
@@ -32,7 +35,19 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login after the view has run.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# django-axes throttles the admin's login: after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is refused (429) for AXES_COOLOFF_MINUTES, even with the right password. The pair, not the
+# address alone or the user alone: nobody can lock the admin out from elsewhere. The address is REMOTE_ADDR,
+# never a client's X-Forwarded-For. Attempts are kept in the database (the admin lists them).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 
 # Only the API renders templates: the admin and the trace page.
 TEMPLATES = [
