@@ -6,8 +6,9 @@ import socket
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 
-from harness.processes import Stack
+from harness.processes import Stack, wait_until
 
 
 def raw_exchange(url: str, request: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -125,3 +126,27 @@ def assert_json_error(exchange: tuple[int, dict[str, str], bytes], status: int, 
     assert answer["error"] == code
     assert answer["detail"].startswith(detail_starts), answer
     assert "<html" not in body.decode()
+
+
+@pytest.fixture(params=["runserver", "gunicorn"])
+def any_stack(request: pytest.FixtureRequest) -> Stack:
+    return request.getfixturevalue("dev_stack" if request.param == "runserver" else "stack")
+
+
+def test_a_refused_host_is_one_log_line_and_its_400_still_names_its_trace(any_stack):
+    logged_before = len(any_stack.api.log())
+    response = requests.get(
+        f"{any_stack.api_url}/think/", params={"subject": "war"}, headers={"Host": "evil.example"}, timeout=10
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("This service does not answer to the Host 'evil.example'")
+    assert response.headers["X-Trace-Url"] == f"/traces/{response.headers['X-Trace-Id']}/"
+
+    access_line = 'HTTP/1.1" 400'
+    new = wait_until(
+        lambda: (lambda log: log if access_line in log else None)(any_stack.api.log()[logged_before:]),
+        timeout=10,
+        what="the access log line",
+    )
+    assert "Traceback" not in new
+    assert len([line for line in new.splitlines() if "evil.example" in line and access_line not in line]) == 1, new
