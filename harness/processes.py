@@ -319,14 +319,20 @@ def boot_stack(
     return Stack(api_url, thinker_url, api, thinker, redis_url, common)
 
 
-def start_procfile_service(name: str, env: dict[str, str], log_dir: Path) -> tuple[str, Process]:
-    """The Procfile's line for `name` (what `make run` starts), run by a shell on a free port instead of its own."""
+def start_procfile_line(name: str, env: dict[str, str], log_dir: Path, port: int) -> Process:
+    """The Procfile's line for `name` (what `make run` starts), run by a shell, listening on `port` instead of its own
+    (a line that names no 127.0.0.1:<port> keeps its command, and reads its address from `env`)."""
     lines = dict(line.split(": ", 1) for line in (REPO / "Procfile").read_text().splitlines() if ": " in line)
-    port = free_port()
     command = re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{port}", lines[name])
     env = {**env, "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}"}  # its `python` is the venv's
     log_path = log_dir / f"procfile-{name}-{port}.log"
-    process = Process(f"procfile-{name}", ["/bin/sh", "-c", command], env, log_path).start()
+    return Process(f"procfile-{name}", ["/bin/sh", "-c", command], env, log_path).start()
+
+
+def start_procfile_service(name: str, env: dict[str, str], log_dir: Path) -> tuple[str, Process]:
+    """The Procfile's line for `name`, on a free port, once its /healthz answers."""
+    port = free_port()
+    process = start_procfile_line(name, env, log_dir, port)
     url = f"http://127.0.0.1:{port}"
     process.wait_ready(http_ok(f"{url}/healthz"))
     return url, process

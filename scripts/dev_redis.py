@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """The `redis` process of `make run`: use the Redis at REDIS_URL, start one if none answers, or say why not.
 
-It stays in the foreground either way, because honcho stops every process when one exits.
+It stays in the foreground either way, because honcho stops every process when one exits. The Procfile runs it
+under scripts/respawn.py: a redis-server that dies is started again, and the services reconnect by themselves.
 """
 
 import os

@@ -1,0 +1,196 @@
+"""`make run`'s processes (the Procfile's lines, each under scripts/respawn.py) come back by themselves when one
+dies, and the others carry on: what docs/faults.md promises holds under make run as under gunicorn."""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from harness.processes import (
+    BIN,
+    REPO,
+    Process,
+    Stack,
+    TraceAgent,
+    boot_dev_stack,
+    free_port,
+    proc_stats,
+    service_env,
+    start_procfile_line,
+    think,
+    wait_until,
+)
+
+
+def descendants(pid: int) -> list[int]:
+    stats, found, frontier = proc_stats(), [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, (ppid, _) in stats.items() if ppid == parent]
+        found += children
+        frontier += children
+    return found
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def kept(process: Process) -> int:
+    """The pid of what respawn.py keeps running for this Procfile line (the leader of its own process group)."""
+    (keeper,) = [pid for pid in descendants(process.pid) if "scripts/respawn.py" in cmdline(pid)]
+    (child,) = [pid for pid, (parent, _) in proc_stats().items() if parent == keeper]
+    return child
+
+
+def kill(process: Process) -> int:
+    """SIGKILL the process a Procfile line runs, with its own children (runserver's autoreloader and server)."""
+    pid = kept(process)
+    os.killpg(pid, signal.SIGKILL)
+    return pid
+
+
+def fresh_subject() -> str:
+    return f"respawn-{secrets.token_hex(3)}"
+
+
+def status_of(stack: Stack, subject: str) -> int | None:
+    """/think/'s status, or None while nothing listens (the API itself down)."""
+    try:
+        return think(stack, subject).status_code
+    except requests.ConnectionError:
+        return None
+
+
+def answers_ping(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def dev_stack_alone(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[Stack]:
+    """make run's thinker and API, for this test alone: it kills them."""
+    stack = boot_dev_stack(e2e_logs, redis_url, trace_agent.url, THINK_DELAY_SECONDS="0.2")
+    yield stack
+    stack.stop()
+
+
+def test_a_thinker_that_dies_comes_back_by_itself_and_the_api_is_untouched(dev_stack_alone):
+    stack = dev_stack_alone
+    api_processes = sorted(descendants(stack.api.pid))
+    killed = kill(stack.thinker)
+
+    assert think(stack, fresh_subject()).status_code == 502  # while it is down, as docs/faults.md says
+    wait_until(lambda: status_of(stack, fresh_subject()) == 200, timeout=60, what="the thinker back")
+
+    assert kept(stack.thinker) != killed
+    assert sorted(descendants(stack.api.pid)) == api_processes
+    assert "starting it again" in stack.thinker.log()
+
+
+def test_a_killed_api_comes_back_by_itself(dev_stack_alone):
+    killed = kill(dev_stack_alone.api)
+    wait_until(lambda: status_of(dev_stack_alone, "war") == 200, timeout=60, what="the API back")
+    assert kept(dev_stack_alone.api) != killed
+
+
+@pytest.fixture
+def dev_redis(e2e_logs: Path) -> Iterator[tuple[str, Process]]:
+    """The Procfile's redis line, starting a redis-server of its own on a free port (nothing answers there)."""
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    process = start_procfile_line("redis", service_env(REDIS_URL=url), e2e_logs, port)
+    process.wait_ready(lambda: answers_ping(port))
+    yield url, process
+    process.stop()
+
+
+def test_a_redis_that_dies_comes_back_and_the_memo_resumes_while_the_api_answers(e2e_logs, dev_redis, trace_agent):
+    redis_url, redis_line = dev_redis
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    stack = boot_dev_stack(e2e_logs, redis_url, trace_agent.url, THINK_DELAY_SECONDS="0.2")
+    try:
+        before = think(stack, subject := fresh_subject())
+        assert (before.status_code, think(stack, subject).headers["X-Think-Memo"]) == (200, "hit")
+
+        killed = kill(redis_line)
+        # Redis is away for a second at least (respawn's first pause): the thinker thinks without its memo.
+        during = think(stack, fresh_subject())
+        assert during.status_code == 200
+        assert during.headers["X-Think-Memo"] == "miss"
+        wait_until(lambda: "Redis unreachable" in stack.thinker.log(), timeout=10, what="the thinker's warning")
+
+        wait_until(lambda: answers_ping(port), timeout=30, what="redis-server back")
+        assert kept(redis_line) != killed
+        after = fresh_subject()
+        assert [think(stack, after).headers["X-Think-Memo"] for _ in range(2)] == ["miss", "hit"]
+        assert stack.api.running() and stack.thinker.running()
+    finally:
+        stack.stop()
+
+
+def test_a_line_that_fails_at_start_up_is_not_retried(tmp_path):
+    # A settings error, a taken port: its exit stops make run with the error last, instead of a restart loop.
+    result = subprocess.run(
+        [sys.executable, "scripts/respawn.py", sys.executable, "-c", "raise SystemExit(3)"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 3
+    assert "failed at start-up (exit 3); not starting it again" in result.stdout
+
+
+def test_honchos_stop_ends_the_line_and_everything_it_started(e2e_logs):
+    port = free_port()
+    process = Process(
+        "respawned-server",
+        [sys.executable, "scripts/respawn.py", sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)],
+        dict(os.environ),
+        e2e_logs / f"respawned-{port}.log",
+    ).start()
+    process.wait_ready(lambda: requests.get(f"http://127.0.0.1:{port}/", timeout=1).ok)
+    (server,) = descendants(process.pid)
+    assert process.popen is not None
+    process.popen.send_signal(signal.SIGTERM)  # what honcho sends each process on Ctrl-C
+    assert process.popen.wait(timeout=15) == 0
+    wait_until(lambda: not Path(f"/proc/{server}").exists(), timeout=10, what="the server to stop")
+
+
+def test_the_banner_names_the_step_the_services_run_not_the_shells(tmp_path):
+    # honcho lets .env win over the shell: the banner is printed through it, as the services are started.
+    env_file = tmp_path / ".env"
+    env_file.write_text("STEP=2\n")
+    banner = subprocess.run(
+        [str(BIN / "honcho"), "-e", f"tracing.env,{env_file}", "run", sys.executable, "scripts/banner.py"],
+        env={**os.environ, "STEP": "4"},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "step 2 of 5, joined by hand" in banner.stdout
+    assert "$(HONCHO) run python scripts/banner.py" in (REPO / "Makefile").read_text()
+
+
+def test_a_step_the_services_would_refuse_stops_make_run_before_they_start():
+    refused = subprocess.run(
+        [sys.executable, "scripts/banner.py"], env={**os.environ, "STEP": "9"}, cwd=REPO, capture_output=True, text=True
+    )
+    assert refused.returncode != 0
+    assert "STEP must be one of 1 (broken in two)" in refused.stderr
