@@ -40,14 +40,7 @@ superuser: migrate
 
 run: migrate
 	$(HONCHO) run python manage.py collectstatic --noinput -v0
-	@echo
-	@echo "  Workshop:    step $${STEP:-5} of 5  (STEP=1 make run ... STEP=5; the steps: docs/workshop/)"
-	@echo "  Think API:   curl 'http://127.0.0.1:5000/think/?subject=war'"
-	@echo "  Thinker:     curl 'http://127.0.0.1:5001/?subject=war'"
-	@echo "  Traces:      http://127.0.0.1:8080  (Datadog's test agent; no account needed)"
-	@echo "  Admin:       http://127.0.0.1:5000/admin/  (make superuser creates a login)"
-	@echo "  Stop:        Ctrl-C"
-	@echo
+	@$(HONCHO) run python scripts/banner.py
 	$(HONCHO) start
 
 # The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL names one (CI sets it).
