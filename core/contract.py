@@ -28,6 +28,8 @@ class ThoughtData(TypedDict):
 # line and paragraph separators. Spaces (Zs) may stand inside a subject; at its ends they are trimmed.
 NOT_IN_A_SUBJECT = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 INVISIBLE_CHARACTERS_MESSAGE = "A subject is printable text: control and invisible characters are not allowed."
+# What Django decodes bytes that are not UTF-8 to.
+REPLACEMENT_CHARACTER = "\ufffd"
 
 
 class SubjectField(serializers.CharField):
@@ -40,6 +42,8 @@ class SubjectField(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         if isinstance(data, str) and any(unicodedata.category(char) in NOT_IN_A_SUBJECT for char in data):
             raise serializers.ValidationError(INVISIBLE_CHARACTERS_MESSAGE)
+        if isinstance(data, str) and REPLACEMENT_CHARACTER in data:
+            raise serializers.ValidationError("A subject is UTF-8 text: this one has bytes that are not UTF-8.")
         return super().to_internal_value(data)
 
 

@@ -2,6 +2,7 @@ import logging
 
 import pytest
 
+from core.contract import INVISIBLE_CHARACTERS_MESSAGE
 from core.steps import STEPS
 from tests.conftest import closed_port
 from tests.stubs import json_reply, thought
@@ -24,6 +25,9 @@ def test_the_thinkers_memo_outcome_is_passed_on_one_per_subject_in_the_order_ask
     assert client.get("/think/?subject=war&subject=music&subject=art").headers["X-Think-Memo"] == "hit,miss,off"
 
 
+INVISIBLE = f"subject[0]: {INVISIBLE_CHARACTERS_MESSAGE}"
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
@@ -31,31 +35,13 @@ def test_the_thinkers_memo_outcome_is_passed_on_one_per_subject_in_the_order_ask
         ("?subject=", "subject[0]: This field may not be blank."),
         ("?subject=war&subject=", "subject[1]: This field may not be blank."),
         ("?subject=" + "x" * 33, "subject[0]: Ensure this field has no more than 32 characters."),
-        (
-            "?subject=a%0Ab",
-            "subject[0]: A subject is printable text: control and invisible characters are not allowed.",
-        ),
-        # Trimmed before the check, these once became the subject "Set-Cookie: x=1".
-        (
-            "?subject=%0d%0aSet-Cookie:%20x=1",
-            "subject[0]: A subject is printable text: control and invisible characters are not allowed.",
-        ),
-        (
-            "?subject=war%09",
-            "subject[0]: A subject is printable text: control and invisible characters are not allowed.",
-        ),
-        (
-            "?subject=war%00",
-            "subject[0]: A subject is printable text: control and invisible characters are not allowed.",
-        ),
-        (
-            "?subject=%E2%80%AEraw",
-            "subject[0]: A subject is printable text: control and invisible characters are not allowed.",
-        ),  # U+202E, right-to-left override
-        (
-            "?subject=w%E2%80%8Bar",
-            "subject[0]: A subject is printable text: control and invisible characters are not allowed.",
-        ),  # U+200B, zero-width space
+        ("?subject=a%0Ab", INVISIBLE),
+        ("?subject=%0d%0aSet-Cookie:%20x=1", INVISIBLE),  # trimmed before the check, it was "Set-Cookie: x=1"
+        ("?subject=war%09", INVISIBLE),
+        ("?subject=war%00", INVISIBLE),
+        ("?subject=%E2%80%AEraw", INVISIBLE),  # U+202E, right-to-left override
+        ("?subject=w%E2%80%8Bar", INVISIBLE),  # U+200B, zero-width space
+        ("?subject=w%FFr", "subject[0]: A subject is UTF-8 text: this one has bytes that are not UTF-8."),
         ("?" + "&".join(["subject=war"] * 11), "subject: Ask about at most 10 subjects at once."),
     ],
 )

@@ -31,6 +31,26 @@ SMUGGLING = (
     b"GET /think/?subject=war HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 )
 
+NEXT = b"GET /think/?subject=war HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"  # smuggled, if the framing is misread
+
+
+def post_with(*header_lines: bytes) -> bytes:
+    return (
+        b"POST /think/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + b"".join(h + b"\r\n" for h in header_lines)
+        + b"\r\n0\r\n\r\n"
+        + NEXT
+    )
+
+
+# Framings a front end must refuse, since a proxy before it may read them otherwise (RFC 9112 5, 6.3).
+TWO_LENGTHS = post_with(b"Content-Length: 5", b"Content-Length: 50")
+LENGTH_NOT_A_NUMBER = post_with(b"Content-Length: 5x")
+SPACE_BEFORE_COLON = post_with(b"Content-Length: 5", b"Transfer-Encoding : chunked")
+FOLDED_HEADER = b"GET /think/?subject=war HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\r\n b\r\n\r\n"
+LINE_WITHOUT_COLON = post_with(b"Content-Length: 5", b"not a header", b"Transfer-Encoding: chunked")
+LOWER_CASE_METHOD = b"get /think/?subject=war HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
 
 @pytest.fixture(params=["api", "thinker"])
 def service_url(request: pytest.FixtureRequest, stack: Stack) -> str:
@@ -57,6 +77,12 @@ def service_url(request: pytest.FixtureRequest, stack: Stack) -> str:
         pytest.param(b"THINK ABOUT war\r\n\r\n", 400, "bad_request", "Invalid Request Line", id="not-http"),
         pytest.param(b"GET /\r\n\r\n", 400, "bad_request", "Invalid Request Line", id="http-0.9-line"),
         pytest.param(SMUGGLING, 400, "bad_request", "Invalid HTTP Header: 'CONTENT-LENGTH'", id="smuggled-request"),
+        pytest.param(TWO_LENGTHS, 400, "bad_request", "Invalid HTTP Header: 'CONTENT-LENGTH'", id="two-lengths"),
+        pytest.param(LENGTH_NOT_A_NUMBER, 400, "bad_request", "Invalid HTTP Header", id="length-not-a-number"),
+        pytest.param(SPACE_BEFORE_COLON, 400, "bad_request", "Invalid HTTP header name", id="space-before-colon"),
+        pytest.param(FOLDED_HEADER, 400, "bad_request", "Obsolete line folding", id="folded-header"),
+        pytest.param(LINE_WITHOUT_COLON, 400, "bad_request", "Invalid HTTP Header: 'not a header'", id="line-without-colon"),
+        pytest.param(LOWER_CASE_METHOD, 400, "bad_request", "Invalid Method", id="lower-case-method"),
     ],
 )
 def test_a_request_gunicorn_rejects_is_answered_in_json(service_url, request_bytes, status, code, detail_starts):
@@ -111,6 +137,14 @@ def dev_service_url(request: pytest.FixtureRequest, dev_stack: Stack) -> str:
         ),
         # Read by Content-Length alone, the chunked body would end early and the GET after it be served.
         pytest.param(SMUGGLING, 501, "not_implemented", "Transfer-Encoding is not supported", id="smuggled-request"),
+        pytest.param(TWO_LENGTHS, 400, "bad_request", "Content-Length must be one number", id="two-lengths"),
+        pytest.param(
+            LENGTH_NOT_A_NUMBER, 400, "bad_request", "Content-Length must be one number", id="length-not-a-number"
+        ),
+        pytest.param(SPACE_BEFORE_COLON, 400, "bad_request", "Malformed header", id="space-before-colon"),
+        pytest.param(FOLDED_HEADER, 400, "bad_request", "Malformed header", id="folded-header"),
+        pytest.param(LINE_WITHOUT_COLON, 400, "bad_request", "Malformed header", id="line-without-colon"),
+        pytest.param(LOWER_CASE_METHOD, 400, "bad_request", "Invalid method", id="lower-case-method"),
     ],
 )
 def test_a_request_runserver_rejects_is_answered_in_json(dev_service_url, request_bytes, status, code, detail_starts):

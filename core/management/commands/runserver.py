@@ -6,6 +6,7 @@ classes that Django's runserver builds on (`server_cls`, `disable_nagle_algorith
 `request_queue_size`, `parse_request`, `send_error`). docs/faults.md says what each front end does.
 """
 
+import re
 from typing import Any
 
 from django.apps import apps
@@ -19,6 +20,14 @@ if apps.is_installed("django.contrib.staticfiles"):
     from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
 else:  # the command staticfiles' one extends
     from django.core.management.commands.runserver import Command as RunserverCommand  # type: ignore[assignment]
+
+# RFC 9110's token, what a header name is; and a Content-Length, digits only. A name with a space before its colon,
+# a line without a colon, a folded line, two lengths: each is read one way here and another by a proxy or by
+# Django (which counts a length it cannot parse as 0), and lets a body pass for the next request (RFC 9112 5, 6.3).
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# Methods are case-sensitive: Django and DRF would serve `get` as GET (gunicorn refuses it, as here).
+METHOD = re.compile(r"[A-Z]+")
+CONTENT_LENGTH = re.compile(r"[0-9]+")
 
 # gunicorn's default listen backlog. Django's runserver listens with 10: 200 clients at once then wait out
 # SYN retransmits (1 s, 3 s, ...), measured at a 7.8 s p95.
@@ -48,7 +57,24 @@ class JSONErrorRequestHandler(WSGIRequestHandler):
         if self.request_version == "HTTP/0.9":  # a request line without a version
             self.send_error(505, "HTTP/0.9 is not supported: send HTTP/1.0 or HTTP/1.1.")
             return False
-        if "Transfer-Encoding" in self.headers:
+        if not METHOD.fullmatch(self.command or ""):
+            self.send_error(400, "Invalid method: a method is upper-case letters, such as GET.")
+            return False
+        headers = self.headers
+        # http.client's parser keeps what follows a line it cannot read as the message's payload, with a defect.
+        if (
+            headers.defects
+            or headers.get_payload()
+            or not all(HEADER_NAME.fullmatch(name) for name in headers.keys())
+            or any("\n" in value for value in headers.values())
+        ):
+            self.send_error(400, "Malformed header: each header is one line, a name, a colon and a value.")
+            return False
+        lengths = set(headers.get_all("Content-Length") or ())
+        if len(lengths) > 1 or not all(CONTENT_LENGTH.fullmatch(length.strip()) for length in lengths):
+            self.send_error(400, "Content-Length must be one number of bytes.")
+            return False
+        if "Transfer-Encoding" in headers:
             # runserver reads a body by Content-Length alone: a chunked body would be read as the next request
             # (request smuggling when both headers are sent). RFC 9112 lets a server answer 501 instead.
             self.send_error(501, "Transfer-Encoding is not supported here: send the body with a Content-Length.")
