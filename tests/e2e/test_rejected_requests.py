@@ -81,7 +81,9 @@ def service_url(request: pytest.FixtureRequest, stack: Stack) -> str:
         pytest.param(LENGTH_NOT_A_NUMBER, 400, "bad_request", "Invalid HTTP Header", id="length-not-a-number"),
         pytest.param(SPACE_BEFORE_COLON, 400, "bad_request", "Invalid HTTP header name", id="space-before-colon"),
         pytest.param(FOLDED_HEADER, 400, "bad_request", "Obsolete line folding", id="folded-header"),
-        pytest.param(LINE_WITHOUT_COLON, 400, "bad_request", "Invalid HTTP Header: 'not a header'", id="line-without-colon"),
+        pytest.param(
+            LINE_WITHOUT_COLON, 400, "bad_request", "Invalid HTTP Header: 'not a header'", id="line-without-colon"
+        ),
         pytest.param(LOWER_CASE_METHOD, 400, "bad_request", "Invalid Method", id="lower-case-method"),
     ],
 )
