@@ -445,16 +445,6 @@ def test_a_change_to_a_py_file_rebuilds_without_reinstalling_the_requirements(st
           f"({image_size_mb(APP_IMAGE) - image_size_mb('python:3.11-slim-bookworm'):.0f} MB over its base)")  # fmt: skip
 
 
-def test_down_v_leaves_no_container_network_or_volume_behind(stack):
-    """Last: it takes the stack down."""
-    stack.compose("down", "-v", timeout=180)
-    labelled = f"label=com.docker.compose.project={PROJECT}"
-    assert docker("ps", "-a", "-q", "--filter", labelled).stdout.split() == []
-    assert docker("network", "ls", "-q", "--filter", labelled).stdout.split() == []
-    assert docker("volume", "ls", "-q", "--filter", labelled).stdout.split() == []
-    assert engine_objects() == stack.before
-
-
 def test_repeated_wrong_passwords_lock_that_user_out_at_that_address(stack):
     # A username of its own: the superuser's login above must stay open for the tests after this one.
     session = requests.Session()
@@ -472,3 +462,13 @@ def test_repeated_wrong_passwords_lock_that_user_out_at_that_address(stack):
         for n in range(6)
     ]
     assert statuses == [200, 200, 200, 200, 429, 429]  # the form again four times, then django-axes' lockout
+
+
+def test_down_v_leaves_no_container_network_or_volume_behind(stack):
+    """Last: it takes the stack down."""
+    stack.compose("down", "-v", timeout=180)
+    labelled = f"label=com.docker.compose.project={PROJECT}"
+    assert docker("ps", "-a", "-q", "--filter", labelled).stdout.split() == []
+    assert docker("network", "ls", "-q", "--filter", labelled).stdout.split() == []
+    assert docker("volume", "ls", "-q", "--filter", labelled).stdout.split() == []
+    assert engine_objects() == stack.before
