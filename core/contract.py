@@ -40,10 +40,11 @@ class SubjectField(serializers.CharField):
         super().__init__(max_length=SUBJECT_MAX_LENGTH, **kwargs)
 
     def to_internal_value(self, data: Any) -> str:
-        if isinstance(data, str) and any(unicodedata.category(char) in NOT_IN_A_SUBJECT for char in data):
-            raise serializers.ValidationError(INVISIBLE_CHARACTERS_MESSAGE)
-        if isinstance(data, str) and REPLACEMENT_CHARACTER in data:
-            raise serializers.ValidationError("A subject is UTF-8 text: this one has bytes that are not UTF-8.")
+        if isinstance(data, str):
+            if any(unicodedata.category(char) in NOT_IN_A_SUBJECT for char in data):
+                raise serializers.ValidationError(INVISIBLE_CHARACTERS_MESSAGE)
+            if REPLACEMENT_CHARACTER in data:
+                raise serializers.ValidationError("A subject is UTF-8 text: this one has bytes that are not UTF-8.")
         return super().to_internal_value(data)
 
 

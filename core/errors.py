@@ -71,7 +71,8 @@ def json_error(status: int, detail: str) -> HttpResponse:
     return HttpResponse(error_body(status, detail), status=status, content_type="application/json")
 
 
-# What an error echoes of the request (a path, a Host) at most: enough to recognise it, never the whole 64 KB.
+# What an error echoes of the request (a path, a Host, Django's message about it) at most: enough to recognise
+# it, never the whole 64 KB a request line may hold.
 ECHO_MAX_CHARS = 100
 
 
@@ -87,7 +88,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if isinstance(exception, DisallowedHost):
         host = echoed(request.META.get("HTTP_HOST", ""))
         return json_error(400, f"This service does not answer to the Host {host!r} (DJANGO_ALLOWED_HOSTS).")
-    return json_error(400, str(exception)[: 2 * ECHO_MAX_CHARS] if exception else "Bad request.")
+    return json_error(400, echoed(str(exception)) if exception else "Bad request.")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
