@@ -90,7 +90,10 @@ class OpenTelemetry:
         RequestsInstrumentor().instrument()
         RedisInstrumentor().instrument()
         if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-            PsycopgInstrumentor().instrument()
+            # DD_DBM_PROPAGATION_MODE, the one switch under both tracers (ddtrace reads it itself): `full` turns on
+            # the instrumentation's SQL commenter, whose comment carries the W3C traceparent. It has no service
+            # tags to send, so `service` adds no comment under OpenTelemetry.
+            PsycopgInstrumentor().instrument(enable_commenter=os.environ.get("DD_DBM_PROPAGATION_MODE") == "full")
         else:
             SQLite3Instrumentor().instrument()
 
