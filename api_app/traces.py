@@ -35,6 +35,47 @@ def is_framework_span(span: dict[str, Any]) -> bool:
     return any(name == prefix or name.startswith(f"{prefix}.") for prefix in FRAMEWORK_SPAN_NAMES)
 
 
+# ddtrace's decision makers, the `_dd.p.dm` tag (ddtrace.internal.constants.SamplingMechanism), as the page says them.
+DECISION_MAKERS = {
+    "-0": "the tracer's default rate",
+    "-1": "the agent's rate",
+    "-3": "a sampling rule",
+    "-4": "a manual decision in code",
+    "-5": "AppSec",
+    "-8": "a span sampling rule",
+    "-11": "a remote sampling rule",
+    "-12": "a dynamic remote sampling rule",
+}
+SAMPLING_PRIORITY = "_sampling_priority_v1"
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """Whether a trace was kept, and who decided: read from the spans' own tags."""
+
+    kept: bool
+    by: str
+    # The services' spans disagree (kept in one, dropped in another): a trace half kept, which must never happen.
+    split: bool = False
+
+    def __str__(self) -> str:
+        return f"{'kept' if self.kept else 'dropped'} by {self.by}" + (
+            " (split between services!)" if self.split else ""
+        )
+
+
+def sampling_of(spans: list[dict[str, Any]]) -> Sampling:
+    """ddtrace's priority (above 0: kept) and decision maker, from the root's part first; a trace with no ddtrace
+    span was kept by the OpenTelemetry SDK's sampler, which sends nothing of what it drops."""
+    decided = [span for span in spans if SAMPLING_PRIORITY in span.get("metrics", {})]
+    if not decided:
+        return Sampling(kept=True, by="the OpenTelemetry SDK's sampler")
+    first = min(decided, key=lambda span: (span.get("parent_id") not in (0, None), span["start"]))
+    maker = first.get("meta", {}).get("_dd.p.dm", "")
+    split = len({span["metrics"][SAMPLING_PRIORITY] > 0 for span in decided}) > 1
+    return Sampling(first["metrics"][SAMPLING_PRIORITY] > 0, DECISION_MAKERS.get(maker, f"`_dd.p.dm` {maker}"), split)
+
+
 class TraceStoreUnavailable(Exception):
     """No test agent answers at TRACE_STORE_URL (or it is a real agent, which keeps no traces)."""
 
@@ -134,6 +175,10 @@ class Trace:
         return any(span.get("error") for span in self.spans)
 
     @cached_property
+    def sampling(self) -> Sampling:
+        return sampling_of(self.spans)
+
+    @cached_property
     def mixed(self) -> bool:
         """Spans from both tracers: each row then says which made it."""
         return len({tracer_of(span) for span in self.spans}) > 1
@@ -202,12 +247,14 @@ def _fetch_otlp(trace_id: int | None) -> list[dict[str, Any]]:
         return []
 
 
-def trace_list(*, limit: int = 50) -> list[Trace]:
-    """The most recent traces in the test agent, newest first."""
+def trace_list(*, limit: int = 50, kept_only: bool = False) -> list[Trace]:
+    """The most recent traces in the test agent, newest first; `kept_only`: those sampling kept, which are all a
+    Datadog agent would send on (the test agent keeps the dropped ones too)."""
     by_id: dict[int, list[dict[str, Any]]] = {}
     for span in _fetch():
         by_id.setdefault(span["trace_id"], []).append(span)
     traces = [_waterfall(Trace(str(trace_id), spans)) for trace_id, spans in by_id.items()]
+    traces = [trace for trace in traces if trace.sampling.kept or not kept_only]
     return sorted(traces, key=lambda trace: trace.start, reverse=True)[:limit]
 
 

@@ -134,15 +134,16 @@ class TracePageAccess(View):
 
 
 class TraceListView(TracePageAccess, TemplateView):
-    """GET /traces/: the recent traces the test agent holds."""
+    """GET /traces/: the recent traces the test agent holds; ?kept=1, only those sampling kept."""
 
     template_name = "traces/list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = {**super().get_context_data(**kwargs), "kept_only": self.request.GET.get("kept") == "1"}
         try:
-            return {**super().get_context_data(**kwargs), "traces": trace_list()}
+            return {**context, "traces": trace_list(kept_only=context["kept_only"])}
         except TraceStoreUnavailable as error:
-            return {**super().get_context_data(**kwargs), "unavailable": str(error)}
+            return {**context, "unavailable": str(error)}
 
 
 class TraceDetailView(TracePageAccess, TemplateView):

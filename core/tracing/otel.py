@@ -11,6 +11,8 @@ thinker, steps 3 to 5). Our headers leave only through the thinker client, writt
 propagator (`inject_headers`), the format both tracers read.
 """
 
+import json
+import logging
 import os
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
@@ -30,10 +32,13 @@ from opentelemetry.propagators.textmap import CarrierT, Getter, TextMapPropagato
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ParentBased, Sampler, TraceIdRatioBased
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from core.tracing.backend import LOW_64_BITS
 from core.tracing.launch import SDK_VARIABLE
+
+logger = logging.getLogger(__name__)
 
 W3C = TraceContextTextMapPropagator()
 # ddtrace sends what it has each second; the SDK's default is 5 s. The same here, so a trace shows as soon.
@@ -66,6 +71,27 @@ class Span:
         self._span.set_attribute(key, value)
 
 
+def sampler_from_dd_rules() -> Sampler | None:
+    """DD_TRACE_SAMPLING_RULES, the one switch under both tracers (ddtrace reads it itself), as the SDK's sampler:
+    a single rule with a `sample_rate` alone keeps that share of the traces this service starts, and follows the
+    caller's decision in the others (parent-based, as ddtrace does). The SDK's own OTEL_TRACES_SAMPLER wins; rules
+    that filter by service or name have no SDK equivalent and are left to ddtrace, with a warning."""
+    rules = os.environ.get("DD_TRACE_SAMPLING_RULES", "").strip()
+    if not rules or os.environ.get("OTEL_TRACES_SAMPLER"):
+        return None
+    try:
+        (rule,) = json.loads(rules)
+        rate = float(rule.pop("sample_rate"))
+        if rule:
+            raise ValueError(f"filters {sorted(rule)}")
+    except (ValueError, TypeError, KeyError) as error:
+        logger.warning(
+            "DD_TRACE_SAMPLING_RULES=%s is not one sample_rate (%s): the SDK samples by its default.", rules, error
+        )
+        return None
+    return ParentBased(TraceIdRatioBased(rate))
+
+
 class OpenTelemetry:
     """The facade's backend under the OpenTelemetry SDK (core.tracing.backend.Backend)."""
 
@@ -81,7 +107,7 @@ class OpenTelemetry:
             "deployment.environment": os.environ.get("DD_ENV", ""),
             "service.version": os.environ.get("DD_VERSION", ""),
         })  # fmt: skip
-        provider = TracerProvider(resource=resource)
+        provider = TracerProvider(resource=resource, sampler=sampler_from_dd_rules())
         delay = int(os.environ.get("OTEL_BSP_SCHEDULE_DELAY") or EXPORT_DELAY_MILLISECONDS)
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(), schedule_delay_millis=delay))
         trace.set_tracer_provider(provider)

@@ -4,7 +4,7 @@ import base64
 
 import pytest
 
-from api_app.traces import trace_get
+from api_app.traces import sampling_of, trace_get
 from tests.conftest import closed_port
 from tests.stubs import StubServer, json_reply
 
@@ -239,3 +239,51 @@ def test_the_trace_page_draws_folded_rows_hidden_behind_a_button_on_their_reques
         stub.stop()
     assert f'data-unfolds="{API_ROOT}"' in html and "+4 framework spans" in html
     assert html.count(f'data-folded-under="{API_ROOT}" hidden') == 4
+
+
+def decided(span_: dict, priority: float, maker: str) -> dict:
+    """`span_` with ddtrace's sampling tags, as measured: a rule's keep is 2, its drop -1, the default's keep 1."""
+    return {**span_, "metrics": {"_sampling_priority_v1": priority}, "meta": {**span_["meta"], "_dd.p.dm": maker}}
+
+
+@pytest.mark.parametrize(
+    ("priority", "maker", "said"),
+    [
+        (2.0, "-3", "kept by a sampling rule"),
+        (-1.0, "-3", "dropped by a sampling rule"),
+        (1.0, "-0", "kept by the tracer's default rate"),
+        (0.0, "-1", "dropped by the agent's rate"),
+        (2.0, "-4", "kept by a manual decision in code"),
+    ],
+)
+def test_a_traces_sampling_decision_is_read_from_its_spans_own_tags(priority, maker, said):
+    api_root, thinker_root = SPANS[1][0], SPANS[0][0]
+    spans = [decided(thinker_root, priority, maker), decided(api_root, priority, maker)]
+    assert str(sampling_of(spans)) == said
+
+
+def test_a_trace_whose_services_decided_apart_says_it_is_split():
+    spans = [decided(SPANS[1][0], 2.0, "-3"), decided(SPANS[0][0], -1.0, "-3")]
+    assert sampling_of(spans).split
+    assert str(sampling_of(spans)) == "kept by a sampling rule (split between services!)"  # the root's decision
+
+
+def test_a_trace_of_opentelemetry_spans_alone_was_kept_by_its_sdk():
+    assert str(sampling_of([SPANS[1][0]])) == "kept by the OpenTelemetry SDK's sampler"
+
+
+@pytest.mark.django_db
+def test_the_trace_list_says_each_decision_and_filters_to_the_kept(admin_client, settings):
+    kept = [decided(span_, 2.0, "-3") for chunk in SPANS for span_ in chunk]
+    dropped = [{**decided(span_, -1.0, "-3"), "trace_id": TRACE_ID + 1} for chunk in SPANS for span_ in chunk]
+    stub = StubServer(respond=serve([kept, dropped], [])).start()
+    settings.TRACE_STORE_URL = settings.TRACE_STORE_OTLP_URL = stub.url
+    try:
+        everything = admin_client.get("/traces/").content.decode()
+        kept_only = admin_client.get("/traces/?kept=1").content.decode()
+        page = admin_client.get(f"/traces/{TRACE_ID}/").content.decode()
+    finally:
+        stub.stop()
+    assert f'data-trace-id="{TRACE_ID + 1}"' in everything and "dropped by a sampling rule" in everything
+    assert f'data-trace-id="{TRACE_ID}"' in kept_only and f'data-trace-id="{TRACE_ID + 1}"' not in kept_only
+    assert "kept by a sampling rule" in page
