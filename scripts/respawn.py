@@ -48,6 +48,11 @@ def main(command: list[str]) -> int:
         ran = time.monotonic() - started
         if stopping.is_set():
             break
+        # What it leaves behind goes with it: runserver's server outlives a killed autoreloader, holding the port.
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         if first and ran < STARTUP_SECONDS and code >= 0:  # it exited by itself; killed by a signal, it died
             print(f"respawn: {name} failed at start-up (exit {code}); not starting it again.", flush=True)
             return code or 1

@@ -53,6 +53,14 @@ def kept(process: Process) -> int:
     return child
 
 
+def restarted(process: Process, killed: int) -> bool:
+    """Whether respawn.py runs a new process for the line in place of `killed` (none while it waits to start one)."""
+    try:
+        return kept(process) != killed
+    except ValueError:
+        return False
+
+
 def kill(process: Process) -> int:
     """SIGKILL the process a Procfile line runs, with its own children (runserver's autoreloader and server)."""
     pid = kept(process)
@@ -100,6 +108,20 @@ def test_a_thinker_that_dies_comes_back_by_itself_and_the_api_is_untouched(dev_s
     assert kept(stack.thinker) != killed
     assert sorted(descendants(stack.api.pid)) == api_processes
     assert "starting it again" in stack.thinker.log()
+
+
+def test_a_thinker_whose_autoreloader_alone_dies_comes_back_without_the_orphan_it_left(dev_stack_alone):
+    # runserver's server process outlives its autoreloader and keeps the port: respawn ends it before starting again.
+    stack = dev_stack_alone
+    reloader = kept(stack.thinker)
+    (server,) = descendants(reloader)
+    os.kill(reloader, signal.SIGKILL)
+    wait_until(
+        lambda: restarted(stack.thinker, reloader) and status_of(stack, fresh_subject()) == 200,
+        timeout=60,
+        what="a new thinker",
+    )
+    assert not Path(f"/proc/{server}").exists()
 
 
 def test_a_killed_api_comes_back_by_itself(dev_stack_alone):
