@@ -254,7 +254,7 @@ def trace_list(*, limit: int = 50, kept_only: bool = False) -> list[Trace]:
     for span in _fetch():
         by_id.setdefault(span["trace_id"], []).append(span)
     traces = [_waterfall(Trace(str(trace_id), spans)) for trace_id, spans in by_id.items()]
-    traces = [trace for trace in traces if trace.sampling.kept or not kept_only]
+    traces = [trace for trace in traces if not kept_only or trace.sampling.kept]
     return sorted(traces, key=lambda trace: trace.start, reverse=True)[:limit]
 
 

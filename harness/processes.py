@@ -71,6 +71,18 @@ def proc_stats() -> dict[int, tuple[int, float]]:
     return stats
 
 
+def process_tree(root_pids: list[int], stats: dict[int, tuple[int, float]] | None = None) -> dict[int, float]:
+    """These processes and all their descendants, each with its user+system CPU seconds (`stats`: one proc_stats())."""
+    stats = proc_stats() if stats is None else stats
+    wanted, frontier = set(root_pids), list(root_pids)
+    while frontier:
+        pid = frontier.pop()
+        children = [child for child, (parent, _) in stats.items() if parent == pid and child not in wanted]
+        wanted.update(children)
+        frontier.extend(children)
+    return {pid: stats[pid][1] for pid in wanted if pid in stats}
+
+
 @dataclass
 class Process:
     """One child process with its output in a log file; stop() ends it and its children."""
@@ -199,17 +211,21 @@ def start_trace_agent(log_dir: Path, forward_to: str = "") -> TraceAgent:
     )
 
 
+def redis_answers(port: int) -> bool:
+    """Whether a Redis on 127.0.0.1:`port` answers PING."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 def start_redis(log_dir: Path) -> tuple[str, Process]:
     port = free_port()
     command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
     process = Process("redis-server", command, dict(os.environ), log_dir / f"redis-{port}.log").start()
-
-    def pong() -> bool:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
-            conn.sendall(b"PING\r\n")
-            return conn.recv(16).startswith(b"+PONG")
-
-    process.wait_ready(pong)
+    process.wait_ready(lambda: redis_answers(port))
     return f"redis://127.0.0.1:{port}/0", process
 
 

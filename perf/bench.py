@@ -41,6 +41,7 @@ from harness.processes import (
     drop_created_databases,
     own_redis_database,
     proc_stats,
+    process_tree,
     start_gunicorn,
     start_pair,
     start_redis,
@@ -73,18 +74,6 @@ CURL_LOOP = 15
 
 
 # ---- measuring ---------------------------------------------------------------------------------
-
-
-def process_tree(root_pids: list[int], stats: dict[int, tuple[int, float]] | None = None) -> dict[int, float]:
-    """These processes and all their descendants, each with its user+system CPU seconds (`stats`: one proc_stats())."""
-    stats = proc_stats() if stats is None else stats
-    wanted, frontier = set(root_pids), list(root_pids)
-    while frontier:
-        pid = frontier.pop()
-        children = [child for child, (parent, _) in stats.items() if parent == pid and child not in wanted]
-        wanted.update(children)
-        frontier.extend(children)
-    return {pid: stats[pid][1] for pid in wanted if pid in stats}
 
 
 def services_cpu_seconds(stack: Stack) -> dict[str, float]:

@@ -3,12 +3,12 @@ it to the request's trace, under either tracer, as the server itself sees it (pg
 connection's last statement; the thinker keeps its connection). The answer and the query's span stay as they were."""
 
 import secrets
-from pathlib import Path
+from collections.abc import Callable
 
 import psycopg
 import pytest
 
-from harness.processes import POSTGRES_SERVER, REPO, Stack, TraceAgent, boot_stack, create_postgres_database, think
+from harness.processes import POSTGRES_SERVER, Stack, TraceAgent, create_postgres_database, think
 from harness.spans import Span, joined
 
 
@@ -31,21 +31,14 @@ def query_span(spans: list[Span]) -> Span:
 
 
 @pytest.fixture
-def stack_with(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent):
-    """A stack on a PostgreSQL database of its own, with the environment the test names."""
-    stacks: list[Stack] = []
+def stack_with(fresh_stack: Callable[..., Stack]) -> Callable[..., tuple[Stack, str]]:
+    """A stack on a PostgreSQL database of its own, with the environment the test names; and that database."""
 
     def boot(**env: str) -> tuple[Stack, str]:
         database = f"thinker_dbm_{secrets.token_hex(4)}"
-        url = create_postgres_database(POSTGRES_SERVER, database)
-        env = {"DATABASE_URL": url, "OTEL_EXPORTER_OTLP_ENDPOINT": trace_agent.otlp_url, **env}
-        stack = boot_stack(e2e_logs, redis_url, trace_agent.url, wrapper=(), repo=REPO, **env)
-        stacks.append(stack)
-        return stack, database
+        return fresh_stack(DATABASE_URL=create_postgres_database(POSTGRES_SERVER, database), **env), database
 
-    yield boot
-    for stack in stacks:
-        stack.stop()
+    return boot
 
 
 def asked_about_war(stack: Stack, trace_agent: TraceAgent) -> tuple[int, list[Span]]:

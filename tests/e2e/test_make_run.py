@@ -4,7 +4,6 @@ dies, and the others carry on: what docs/faults.md promises holds under make run
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,6 +21,8 @@ from harness.processes import (
     boot_dev_stack,
     free_port,
     proc_stats,
+    process_tree,
+    redis_answers,
     service_env,
     start_procfile_line,
     think,
@@ -30,13 +31,7 @@ from harness.processes import (
 
 
 def descendants(pid: int) -> list[int]:
-    stats, found, frontier = proc_stats(), [], [pid]
-    while frontier:
-        parent = frontier.pop()
-        children = [child for child, (ppid, _) in stats.items() if ppid == parent]
-        found += children
-        frontier += children
-    return found
+    return sorted(set(process_tree([pid])) - {pid})
 
 
 def cmdline(pid: int) -> str:
@@ -78,15 +73,6 @@ def status_of(stack: Stack, subject: str) -> int | None:
         return think(stack, subject).status_code
     except requests.ConnectionError:
         return None
-
-
-def answers_ping(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as conn:
-            conn.sendall(b"PING\r\n")
-            return conn.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 @pytest.fixture
@@ -136,7 +122,7 @@ def dev_redis(e2e_logs: Path) -> Iterator[tuple[str, Process]]:
     port = free_port()
     url = f"redis://127.0.0.1:{port}/0"
     process = start_procfile_line("redis", service_env(REDIS_URL=url), e2e_logs, port)
-    process.wait_ready(lambda: answers_ping(port))
+    process.wait_ready(lambda: redis_answers(port))
     yield url, process
     process.stop()
 
@@ -156,7 +142,7 @@ def test_a_redis_that_dies_comes_back_and_the_memo_resumes_while_the_api_answers
         assert during.headers["X-Think-Memo"] == "miss"
         wait_until(lambda: "Redis unreachable" in stack.thinker.log(), timeout=10, what="the thinker's warning")
 
-        wait_until(lambda: answers_ping(port), timeout=30, what="redis-server back")
+        wait_until(lambda: redis_answers(port), timeout=30, what="redis-server back")
         assert kept(redis_line) != killed
         after = fresh_subject()
         assert [think(stack, after).headers["X-Think-Memo"] for _ in range(2)] == ["miss", "hit"]

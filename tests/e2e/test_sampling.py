@@ -3,14 +3,13 @@ and every service after it follows, in every combination of ddtrace and the Open
 half kept. The test agent receives ddtrace's dropped traces too (with a priority of 0 or less, which a Datadog
 agent drops); the OpenTelemetry SDK sends nothing of what it drops."""
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
 from api_app.otlp_spans import tracer_of
 from api_app.traces import SAMPLING_PRIORITY, sampling_of
-from harness.processes import REPO, Stack, TraceAgent, boot_stack, think, wait_until
+from harness.processes import Stack, TraceAgent, think, wait_until
 from harness.spans import Span, server_spans
 
 RULES = '[{"sample_rate": 0.5}]'
@@ -48,19 +47,9 @@ def settle(stack: Stack, agent: TraceAgent, tracers: dict[str, str]) -> None:
 
 
 @pytest.fixture
-def sampled_stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[Callable[..., Stack]]:
-    stacks: list[Stack] = []
-
-    def boot(api: str, thinker: str) -> Stack:
-        env = {"DD_TRACE_SAMPLING_RULES": RULES, "OTEL_EXPORTER_OTLP_ENDPOINT": trace_agent.otlp_url}
-        env = {**env, "API_TRACER": api, "THINKER_TRACER": thinker}
-        stack = boot_stack(e2e_logs, redis_url, trace_agent.url, wrapper=(), repo=REPO, **env)
-        stacks.append(stack)
-        return stack
-
-    yield boot
-    for stack in stacks:
-        stack.stop()
+def sampled_stack(fresh_stack: Callable[..., Stack]) -> Callable[[str, str], Stack]:
+    """A stack sampling by RULES, with these tracers on the API and the thinker."""
+    return lambda api, thinker: fresh_stack(DD_TRACE_SAMPLING_RULES=RULES, API_TRACER=api, THINKER_TRACER=thinker)
 
 
 @pytest.mark.parametrize(
