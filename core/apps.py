@@ -8,10 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from celery.signals import before_task_publish
         from django.conf import settings
 
         from core import tracing
-        from core.tracing.propagation import continues_incoming_automatically
+        from core.tracing.propagation import carry_trace_headers, continues_incoming_automatically
 
         tracing.configure(
             tracer=settings.TRACER,
@@ -19,3 +20,5 @@ class CoreConfig(AppConfig):
             continue_incoming=continues_incoming_automatically(),
             untraced_paths=settings.UNTRACED_PATH_PREFIXES,
         )
+        # After the tracer's Celery integration has connected its own receiver: its producer span is the current one.
+        before_task_publish.connect(carry_trace_headers, dispatch_uid="core.carry_trace_headers")

@@ -1,4 +1,5 @@
-"""Which service a process is: `SERVICE=api` (the default) or `SERVICE=thinker`, read once from the environment.
+"""Which service a process is: `SERVICE=api` (the default), `SERVICE=thinker` or `SERVICE=worker` (step 6's Celery
+worker), read once from the environment.
 
 Everything that differs between the two services' processes derives from it: the settings module, the tracer
 variable, the name in traces, whether callers' traces are continued, gunicorn's process count. The launcher
@@ -17,16 +18,16 @@ TRACERS: tuple[Tracer, ...] = ("ddtrace", "otel")
 
 @dataclass(frozen=True)
 class Service:
-    name: Literal["api", "thinker"]
+    name: Literal["api", "thinker", "worker"]
     settings_module: str
     # The variable that chooses this service's tracer before TRACER does (a mixed fleet).
     tracer_variable: str
     # Its name in traces and log lines, unless DD_SERVICE (or OTEL_SERVICE_NAME) says otherwise.
     trace_name: str
     # Whether its callers are ours, so their trace headers may be continued. The public API's are not: it starts a
-    # new trace whatever a client sends.
+    # new trace whatever a client sends. The worker's are the API's tasks, on a private queue.
     continues_incoming: bool
-    # gunicorn processes, unless GUNICORN_WORKERS says otherwise (gunicorn.conf.py).
+    # gunicorn processes, unless GUNICORN_WORKERS says otherwise (gunicorn.conf.py); the worker runs no gunicorn.
     gunicorn_workers: int
 
 
@@ -47,6 +48,14 @@ SERVICES = {
         continues_incoming=True,
         gunicorn_workers=1,
     ),
+    "worker": Service(
+        name="worker",
+        settings_module="thinkproject.settings.worker",
+        tracer_variable="WORKER_TRACER",
+        trace_name="thinker-worker",
+        continues_incoming=True,
+        gunicorn_workers=0,
+    ),
 }
 
 
@@ -62,7 +71,11 @@ def service_from(environ: Mapping[str, str] = os.environ) -> Service:
 def tracer_for(service: Service, environ: Mapping[str, str] = os.environ) -> Tracer:
     """The tracer `service` runs under: its own variable, else TRACER, else ddtrace; ValueError names the variable
     that is wrong. (Each variable is read by its literal name: the docs' and manifests' tests look for them.)"""
-    own = environ.get("API_TRACER", "") if service.name == "api" else environ.get("THINKER_TRACER", "")
+    own = {
+        "api": environ.get("API_TRACER", ""),
+        "thinker": environ.get("THINKER_TRACER", ""),
+        "worker": environ.get("WORKER_TRACER", ""),
+    }[service.name]
     for variable, raw in ((service.tracer_variable, own), ("TRACER", environ.get("TRACER", ""))):
         value = raw.strip().lower()
         if value:

@@ -1,4 +1,4 @@
-"""The workshop's five steps (`STEP=1..5`), as the seed walks them: what each one turns on.
+"""The workshop's six steps (`STEP=1..6`): the seed's five, then ours across a queue; what each one turns on.
 
 Both services read STEP once, at start-up, through the settings (`settings.STEP`); the code asks the
 step, never the number: `settings.STEP.memo`, `settings.STEP.propagation`.
@@ -22,6 +22,8 @@ class Step:
     datastore: bool
     # The thinker memoizes its thoughts in Redis for THINK_CACHE_TTL_SECONDS.
     memo: bool
+    # An edit of a thought re-thinks its subject on a Celery worker, which warms the memo (thinker_app/tasks.py).
+    queue: bool = False
 
 
 STEPS = {
@@ -32,13 +34,14 @@ STEPS = {
         Step(3, "joined automatically", "auto", datastore=False, memo=False),
         Step(4, "the datastore", "auto", datastore=True, memo=False),
         Step(5, "the Redis memo", "auto", datastore=True, memo=True),
+        Step(6, "across a queue", "auto", datastore=True, memo=True, queue=True),
     )
 }
 LAST_STEP = max(STEPS)
 
 
 def step_from(value: str | None) -> Step:
-    """The step `value` names ("1" to "5"); unset or blank means the last, everything on."""
+    """The step `value` names ("1" to "6"); unset or blank means the last, everything on."""
     if value is None or not value.strip():
         return STEPS[LAST_STEP]
     try:

@@ -1,7 +1,7 @@
 import functools
 import runpy
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -98,3 +98,26 @@ def redis_down(clean_memo: None) -> Iterator[None]:
             yield
     finally:
         memo.warn_redis_unavailable = limiter
+
+
+@pytest.fixture
+def queued_rethinks() -> Iterator[Callable[[], list[str]]]:
+    """The test settings' own queue on the real broker, empty before and after the test: a reader of the subjects
+    of the rethinks queued on it, in order (read from the messages as a worker would take them)."""
+    import base64
+    import json
+
+    import redis
+    from django.conf import settings
+
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    broker.delete(queue)
+
+    def subjects() -> list[str]:
+        messages = [json.loads(raw) for raw in reversed(broker.lrange(queue, 0, -1))]  # LPUSHed: the oldest last
+        assert {message["headers"]["task"] for message in messages} <= {"thinker_app.tasks.rethink"}
+        return [json.loads(base64.b64decode(message["body"]))[0][0] for message in messages]
+
+    yield subjects
+    broker.delete(queue)

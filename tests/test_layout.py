@@ -3,7 +3,8 @@ Thought domain (thoughts) and core below; no import circles anywhere.
 
 core imports neither the configuration (thinkproject) nor an app; the apps do not import the configuration;
 the API and the thinker share what crosses the hop through core.contract and the domain through thoughts,
-never each other's modules.
+never each other's modules, but one: the API queues step 6's task by the task itself (thinker_app.tasks), as Celery
+has a producer do, which is what gives the enqueue its span.
 """
 
 import ast
@@ -19,6 +20,8 @@ RULES = {
     "api_app": ("thinkproject", "thinker_app"),
     "thinker_app": ("thinkproject", "api_app"),
 }
+# (package, module): the one import across the services (see above).
+ACROSS = {("api_app", "thinker_app.tasks"), ("api_app", "thinker_app.tasks.rethink_later")}
 PACKAGES = ("core", "thoughts", "api_app", "thinker_app", "thinkproject", "harness")
 
 
@@ -41,6 +44,7 @@ def test_no_import_runs_back_up_or_across(package):
         for path in sorted((REPO / package).rglob("*.py"))
         for module in imported_modules(path)
         if any(module == name or module.startswith(f"{name}.") for name in forbidden)
+        and (package, module) not in ACROSS
     }
     assert not found
 

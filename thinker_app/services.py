@@ -6,7 +6,7 @@ from django.conf import settings
 
 from core.contract import MemoOutcome, ThoughtData
 from core.tracing import span as traced_span
-from thoughts.memo import memo_claim, memo_get, memo_set, memo_wait, thought_key
+from thoughts.memo import memo_claim, memo_claim_waiting, memo_get, memo_set, memo_wait, thought_key
 from thoughts.models import Thought
 from thoughts.seed import SEED_THOUGHTS
 from thoughts.selectors import thought_get
@@ -19,6 +19,10 @@ DEFAULT_AUTHOR = "The Machine"
 
 class ThinkingFailed(RuntimeError):
     """Raised on purpose for subjects in THINK_FAIL_SUBJECTS, to put an error in the trace."""
+
+
+class ThinkerBusy(RuntimeError):
+    """The subject's single-flight lock stayed held while a rethink waited for it: the task tries again later."""
 
 
 class NoThought(ThinkingFailed):
@@ -75,6 +79,30 @@ def think_with_memo_outcome(*, subject: str) -> Thinking:
             "Thought about %r (%s); memoized for %d s", subject, data["author"], settings.THINK_CACHE_TTL_SECONDS
         )
         return Thinking(data, "miss")
+
+
+def rethink(*, subject: str) -> ThoughtData:
+    """Think about `subject` afresh and memoize the answer, whatever the memo holds: step 6's worker, after an edit,
+    so the next reader gets a hit with the edited thought. It reads the row when it runs (a burst of edits ends
+    with the last one memoized), under the subject's single-flight lock, after any think in progress."""
+    with traced_span("think", subject=subject) as span:
+        span.set_tag("think.rethink", "true")
+        key = thought_key(subject)
+        claim = memo_claim_waiting(key)
+        if claim is None:
+            raise ThinkerBusy(f"The lock on {subject!r} stayed held for {settings.THINK_LOCK_TIMEOUT_SECONDS} s.")
+        try:
+            data = _think_uncached(subject)
+            memo_set(key, data)
+        finally:
+            claim.release()
+        logger.info(
+            "Re-thought %r after an edit (%s); memoized for %d s",
+            subject,
+            data["author"],
+            settings.THINK_CACHE_TTL_SECONDS,
+        )
+        return data
 
 
 def memoized_thought(value: Any, *, subject: str) -> ThoughtData | None:

@@ -156,3 +156,19 @@ def memo_wait(key: str) -> Any | None:
         if held is None:
             return None
     return None
+
+
+def memo_claim_waiting(key: str) -> Claim | None:
+    """`memo_claim`, waiting for a leader in progress to finish: the claim, or None if the lock was held throughout
+    THINK_LOCK_TIMEOUT_SECONDS (then another leader has it, or a dead one's lock has not expired yet).
+
+    A rethink after an edit must not take the answer of a think in progress: it may have read the row before the edit.
+    """
+    deadline = time.monotonic() + settings.THINK_LOCK_TIMEOUT_SECONDS
+    pause = 0.01
+    while True:
+        claim = memo_claim(key)
+        if claim.leader or time.monotonic() >= deadline:
+            return claim if claim.leader else None
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)

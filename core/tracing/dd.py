@@ -49,12 +49,24 @@ class DropOwnTraffic(TraceFilter):
         return trace
 
 
+class DropBrokerUpkeep(TraceFilter):
+    """Drop the traces that start with a Redis command: Celery's broker upkeep (step 6's worker polls its queue,
+    restores unacknowledged tasks, answers pings), a trace of one or two Redis spans every second or so. A user's
+    Redis commands always come under a request or a task."""
+
+    def process_trace(self, trace: list[Span]) -> list[Span] | None:
+        for span in trace:
+            if span.parent_id is None and span.span_type == "redis":
+                return None
+        return trace
+
+
 class Ddtrace:
     """The facade's backend under ddtrace-run (core.tracing.backend.Backend)."""
 
     def configure(self, *, service_name: str, continue_incoming: bool, untraced_paths: Sequence[str]) -> None:
         # ddtrace-run names the service from DD_SERVICE, which the launcher defaults to `service_name`.
-        tracer.configure(trace_processors=[DropOwnTraffic(untraced_paths), DropCachedValues()])
+        tracer.configure(trace_processors=[DropOwnTraffic(untraced_paths), DropBrokerUpkeep(), DropCachedValues()])
         # The seed's warning: our trace headers go only to infrastructure we own. ddtrace's requests
         # integration has no per-session switch, so it injects nowhere and the thinker client injects
         # for itself (api_app/thinker_client.py).

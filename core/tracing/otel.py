@@ -3,7 +3,7 @@
 `configure` runs when Django loads the apps, so in each gunicorn worker (they fork before loading the
 app): a tracer provider named after the service, a batch exporter sending OTLP over HTTP
 (OTEL_EXPORTER_OTLP_ENDPOINT; Datadog's agent and its test agent take it on 4318), and the official
-instrumentations of what the services use: Django, requests, redis, the database driver.
+instrumentations of what the services use: Django, requests, redis, the database driver, Celery (step 6).
 
 The trust boundary holds as under ddtrace (core/tracing/propagation.py): the global propagator continues
 nothing, and injects nothing, unless the service continues its callers' traces automatically (the
@@ -22,6 +22,7 @@ from django.conf import settings
 from opentelemetry import context, trace
 from opentelemetry.context import Context
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.instrumentation.celery import CeleryInstrumentor
 from opentelemetry.instrumentation.django import DjangoInstrumentor
 from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor
 from opentelemetry.instrumentation.redis import RedisInstrumentor
@@ -32,7 +33,14 @@ from opentelemetry.propagators.textmap import CarrierT, Getter, TextMapPropagato
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.sdk.trace.sampling import ParentBased, Sampler, TraceIdRatioBased
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_ON,
+    Decision,
+    ParentBased,
+    Sampler,
+    SamplingResult,
+    TraceIdRatioBased,
+)
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from core.tracing.backend import LOW_64_BITS
@@ -92,6 +100,35 @@ def sampler_from_dd_rules() -> Sampler | None:
     return ParentBased(TraceIdRatioBased(rate))
 
 
+class DropBrokerUpkeep(Sampler):
+    """Drops the spans that would start a trace as a client's call, and keeps the rest as `sampler` decides.
+
+    Those are Celery's broker upkeep (step 6's worker polls its queue, restores unacknowledged tasks, answers
+    pings): the Redis instrumentation's spans outside any request or task, a trace every second or so. A user's
+    calls always come under a request or a task. (ddtrace's side: dd.py's DropBrokerUpkeep.)
+    """
+
+    def __init__(self, sampler: Sampler) -> None:
+        self._sampler = sampler
+
+    def should_sample(
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: trace.SpanKind | None = None,
+        attributes: Any = None,
+        links: Any = None,
+        trace_state: Any = None,
+    ) -> SamplingResult:
+        if kind == trace.SpanKind.CLIENT and not trace.get_current_span(parent_context).get_span_context().is_valid:
+            return SamplingResult(Decision.DROP)
+        return self._sampler.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
+
+    def get_description(self) -> str:
+        return f"DropBrokerUpkeep{{{self._sampler.get_description()}}}"
+
+
 class OpenTelemetry:
     """The facade's backend under the OpenTelemetry SDK (core.tracing.backend.Backend)."""
 
@@ -107,7 +144,9 @@ class OpenTelemetry:
             "deployment.environment": os.environ.get("DD_ENV", ""),
             "service.version": os.environ.get("DD_VERSION", ""),
         })  # fmt: skip
-        provider = TracerProvider(resource=resource, sampler=sampler_from_dd_rules())
+        # OTEL_TRACES_SAMPLER, when set, is the SDK's own choice, as it is: without the upkeep's drop.
+        sampler = None if os.environ.get("OTEL_TRACES_SAMPLER") else sampler_from_dd_rules() or ParentBased(ALWAYS_ON)
+        provider = TracerProvider(resource=resource, sampler=sampler and DropBrokerUpkeep(sampler))
         delay = int(os.environ.get("OTEL_BSP_SCHEDULE_DELAY") or EXPORT_DELAY_MILLISECONDS)
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(), schedule_delay_millis=delay))
         trace.set_tracer_provider(provider)
@@ -115,6 +154,8 @@ class OpenTelemetry:
         DjangoInstrumentor().instrument(excluded_urls=",".join(untraced_paths))
         RequestsInstrumentor().instrument()
         RedisInstrumentor().instrument()
+        if settings.STEP.queue:
+            CeleryInstrumentor().instrument()
         if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             # DD_DBM_PROPAGATION_MODE, the one switch under both tracers (ddtrace reads it itself): `full` turns on
             # the instrumentation's SQL commenter, whose comment carries the W3C traceparent. It has no service

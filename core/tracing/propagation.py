@@ -9,6 +9,10 @@
 Only the thinker continues a trace (`settings.SERVICE.continues_incoming`): the public API's callers are not
 ours, so it starts a new trace whatever a client sends. And only the thinker client sends our headers.
 The same under either tracer: both write and read W3C's `traceparent`.
+
+Step 6 crosses a Celery queue too: the tracers' Celery integrations write and read the task's headers themselves,
+when DD_CELERY_DISTRIBUTED_TRACING says so (`settings.QUEUE_PROPAGATION`); `carry_trace_headers` makes the two
+tracers' headers meet.
 """
 
 from collections.abc import Callable, Iterable
@@ -41,6 +45,23 @@ def inject_on_the_wire(headers: Any) -> None:
 def continues_incoming_automatically() -> bool:
     """Steps 3 to 5, on the thinker: the tracer's Django integration continues the caller's trace."""
     return settings.SERVICE.continues_incoming and settings.STEP.propagation == "auto"
+
+
+def carry_trace_headers(headers: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    """Step 6, Celery's `before_task_publish`: the producer span's trace headers at the top of the task's headers.
+
+    The two tracers' integrations put them in different places. ddtrace writes them in a dict under the
+    `headers` key, where its worker looks (`task.request.headers`); the OpenTelemetry instrumentation writes W3C's
+    at the top, and its worker reads only there (`task.request.traceparent`): a ddtrace producer's task started a
+    new trace on an OpenTelemetry worker. ddtrace's worker reads the top too when that dict is absent. And the
+    public API under the SDK injects nothing through its propagator (core/tracing/otel.py), so its trace would not
+    cross at all. Written at the top, the headers join every pair of tracers (docs/tracing.md has the table).
+    """
+    if headers is None or not (settings.STEP.queue and settings.QUEUE_PROPAGATION):
+        return
+    carried: dict[str, str] = {}
+    inject_headers(carried)  # the integration's producer span is the current one: the worker's task is its child
+    headers.update(carried)
 
 
 def continue_incoming(application: WSGIApp) -> WSGIApp:

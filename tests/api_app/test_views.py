@@ -81,14 +81,14 @@ def test_the_index_links_think_the_admin_and_the_traces(client, settings):
         "schema": "http://testserver/api/schema/",
         "traces": "http://testserver/traces/",
         "trace_agent_ui": "http://127.0.0.1:8080",
-        "workshop_step": "5 of 5: the Redis memo (STEP=1..5 at start-up)",
+        "workshop_step": "6 of 6: across a queue (STEP=1..6 at start-up)",
         "see_a_trace": body["see_a_trace"],
     }
 
 
 def test_the_index_says_which_workshop_step_the_api_runs(client, settings):
     settings.STEP = STEPS[2]
-    assert client.get("/").json()["workshop_step"] == "2 of 5: joined by hand (STEP=1..5 at start-up)"
+    assert client.get("/").json()["workshop_step"] == "2 of 6: joined by hand (STEP=1..6 at start-up)"
 
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -102,7 +102,7 @@ def test_a_browser_gets_the_demo_page_with_a_button_per_seed_subject_and_the_see
     html = response.content.decode()
     subjects = ["religion", "technology", "war", "work", "music", "mankind", "art", "peace"]
     assert [f'data-subject="{subject}"' in html for subject in subjects] == [True] * len(subjects)
-    assert "2 of 5: joined by hand" in html and "No memo before step 5" in html
+    assert "2 of 6: joined by hand" in html and "No memo before step 5" in html
     assert '"/think/"' in html  # where the page's script asks
 
 

@@ -1,4 +1,4 @@
-"""The workshop's five steps (STEP=1..5), walked as the seed walks them, under gunicorn and under runserver.
+"""The workshop's five steps (STEP=1..6), walked as the seed walks them, under gunicorn and under runserver.
 
 Each step's curls against real processes, and the traces each curl leaves in the test agent: how many,
 which services, which spans, hanging where. EXPECTED is the workshop's story, step by step.

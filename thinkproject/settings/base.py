@@ -2,6 +2,7 @@
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -80,6 +81,43 @@ CACHES = {
     }
 }
 
+
+def _next_redis_database(url: str) -> str:
+    """The Redis server of `url`, the database after its own (redis://host:6379/0 -> redis://host:6379/1)."""
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(number + 1) % 16}"))
+
+
+# Step 6 (core/steps.py): an edit queues a rethink of its subject on Celery (thinker_app/tasks.py), whose broker is
+# the same Redis server, in a database of its own (the memo's + 1). Celery reads the CELERY_* names
+# (thinkproject/celery.py). No result backend: nobody waits for a rethink.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", _next_redis_database(REDIS_URL))
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged once it has run, not when a worker takes it: a worker killed mid-task leaves it queued.
+# A pool process that dies gives its task back at once; a whole worker that dies, after the visibility timeout.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Each pool process reserves one task at a time, so tasks spread over the workers instead of queueing behind one.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
+# The worker logs through LOGGING below (Datadog's layout, with the trace ids), not a handler of Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task taken but not acknowledged (its worker died) goes back to the queue after this long. It must outlast
+    # the longest retry delay (RETHINK_RETRY_BACKOFF_MAX_SECONDS): a retry waits, unacknowledged, in its worker.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 60),
+    # A dead or hung broker must cost an admin save a second, not a hung request.
+    "socket_connect_timeout": env_float("CELERY_BROKER_CONNECT_TIMEOUT_SECONDS", 0.5),
+    "socket_timeout": env_float("CELERY_BROKER_TIMEOUT_SECONDS", 2.0),
+}
+# Publishing retries once, at once: then the save goes on without its rethink (readers pay one miss).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# A rethink that fails (the database away, the subject's lock held throughout) retries after 1, 2, 4 ... seconds.
+RETHINK_MAX_RETRIES = env_int("RETHINK_MAX_RETRIES", 5)
+RETHINK_RETRY_BACKOFF_MAX_SECONDS = env_int("RETHINK_RETRY_BACKOFF_MAX_SECONDS", 30)
+
 THINK_DELAY_SECONDS = env_float("THINK_DELAY_SECONDS", 0.5)
 # Fault injection, like the seed's `peace` and `art`: thinking about these subjects raises.
 THINK_FAIL_SUBJECTS = set(env_list("THINK_FAIL_SUBJECTS", []))
@@ -102,6 +140,9 @@ if env_str("TRACE_PROPAGATION", ""):
     raise ImproperlyConfigured(
         "TRACE_PROPAGATION is gone: STEP walks the workshop (off is STEP=1, manual STEP=2, auto STEP=3 to 5)."
     )
+# Whether a task carries its producer's trace to the worker: ddtrace's own switch (off by its default), which
+# core/tracing/queue.py honours under the OpenTelemetry SDK too. tracing.env turns it on: step 6's one trace.
+QUEUE_PROPAGATION = env_bool("DD_CELERY_DISTRIBUTED_TRACING", False)
 # Requests about the system rather than of it, whose traces are dropped: the polled health checks.
 UNTRACED_PATH_PREFIXES: tuple[str, ...] = ("/healthz", "/readyz")
 

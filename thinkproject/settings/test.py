@@ -21,3 +21,6 @@ STORAGES = {
 # In-process tests trace with ddtrace, whatever TRACER says (tests/e2e runs both tracers as real processes).
 TRACER = "ddtrace"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in admin tests
+# The broker is the real Redis: the tasks tests queue go to a queue of their own, which no make run worker reads
+# (tests/conftest.py empties it).
+CELERY_TASK_DEFAULT_QUEUE = "thinker-test"

@@ -76,7 +76,7 @@ def test_a_wrong_tracer_stops_the_launcher_and_the_service_with_its_name(variabl
 def test_a_wrong_service_stops_the_launcher_and_manage_py_naming_the_services():
     for command in ([sys.executable, "-m", "core.tracing.launch", "true"], [sys.executable, "manage.py", "check"]):
         result = run(command, SERVICE="frontend")
-        assert result.returncode == 1 and "SERVICE must be one of api, thinker; not 'frontend'" in result.stderr
+        assert result.returncode == 1 and "SERVICE must be one of api, thinker, worker; not 'frontend'" in result.stderr
 
 
 def test_the_launcher_names_the_service_in_traces_unless_dd_service_does():
