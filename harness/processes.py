@@ -335,6 +335,44 @@ def boot_stack(
     return Stack(api_url, thinker_url, api, thinker, redis_url, common)
 
 
+def start_worker(env: dict[str, str], log_dir: Path, name: str = "worker") -> Process:
+    """Step 6's Celery worker as docker compose runs it (`python -m core.tracing.launch celery -A thinkproject
+    worker`), under ddtrace-run unless `env` says WORKER_TRACER=otel (or TRACER), once it says it is ready."""
+    node = f"{name}-{secrets.token_hex(3)}"
+    command = [sys.executable, "-m", "core.tracing.launch", str(BIN / "celery"), "-A", "thinkproject", "worker"]
+    command += ["--loglevel", "INFO", "--hostname", f"{node}@%h"]
+    process = Process(name, command, service_env(**env, SERVICE="worker"), log_dir / f"{node}.log").start()
+    return process.wait_ready(lambda: f"{node}@" in process.log() and " ready." in process.log())
+
+
+def create_superuser(env: dict[str, str], username: str, password: str) -> None:
+    """The admin's user, as `make superuser` (createsuperuser) makes one."""
+    environ = service_env(**env, SERVICE="api", DJANGO_SUPERUSER_PASSWORD=password)
+    manage(environ, "createsuperuser", "--noinput", "--username", username, "--email", f"{username}@example.com")
+
+
+def admin_session(api_url: str, username: str, password: str) -> requests.Session:
+    """A browser's session in the admin: logged in, with its CSRF cookie."""
+    session = requests.Session()
+    session.get(f"{api_url}/admin/login/", timeout=10)
+    response = session.post(
+        f"{api_url}/admin/login/?next=/admin/",
+        data={"username": username, "password": password, "next": "/admin/",
+              "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        timeout=10,
+    )  # fmt: skip
+    assert response.url == f"{api_url}/admin/", f"the admin login failed: {response.status_code} {response.url}"
+    return session
+
+
+def admin_post(session: requests.Session, api_url: str, path: str, data: dict[str, str]) -> requests.Response:
+    """Submit an admin form at `path` (e.g. /admin/thinker_app/thought/1/change/) as the browser does: its answer
+    (a redirect on success), not followed."""
+    data = {**data, "csrfmiddlewaretoken": session.cookies["csrftoken"]}
+    return session.post(f"{api_url}{path}", data=data, headers={"Referer": f"{api_url}{path}"},
+                        allow_redirects=False, timeout=30)  # fmt: skip
+
+
 def start_procfile_line(name: str, env: dict[str, str], log_dir: Path, port: int) -> Process:
     """The Procfile's line for `name` (what `make run` starts), run by a shell, listening on `port` instead of its own
     (a line that names no 127.0.0.1:<port> keeps its command, and reads its address from `env`)."""

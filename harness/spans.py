@@ -13,6 +13,7 @@ from api_app.traces import is_framework_span
 Span = dict[str, Any]
 
 SERVICES = {"thinker-api", "thinker-microservice"}
+WORKER = "thinker-worker"
 
 
 def by_name(spans: list[Span], name: str) -> list[Span]:
@@ -31,6 +32,12 @@ def thinker_requests(spans: list[Span]) -> list[Span]:
 def http_hops(spans: list[Span]) -> list[Span]:
     """The API's calls to the thinker: ddtrace's requests.request, OpenTelemetry's `GET` (kind client)."""
     return [span for span in spans if span.get("type") == "http" and span["meta"].get("span.kind") == "client"]
+
+
+def queue_spans(spans: list[Span], kind: str) -> list[Span]:
+    """Step 6's Celery spans: the enqueue (`producer`: ddtrace's celery.apply, OpenTelemetry's apply_async/<task>)
+    or the worker's task (`consumer`: celery.run, run/<task>)."""
+    return [span for span in spans if span["meta"].get("span.kind") == kind]
 
 
 def redis_spans(spans: list[Span]) -> list[Span]:

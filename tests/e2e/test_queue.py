@@ -1,0 +1,245 @@
+"""Step 6 as real processes: an admin edit on the API (gunicorn) queues a rethink on the real Redis broker, a real
+Celery worker (prefork, under ddtrace-run or the OpenTelemetry SDK) runs the thinker's think for it, and the next
+reader gets a hit with the edited thought. One trace from the admin's POST to the worker's database and Redis
+spans, in every combination of tracers; nothing lost or stale when the broker, the worker or the database fail."""
+
+import json
+import os
+import signal
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+import requests
+
+from harness.processes import (
+    Process,
+    Stack,
+    TraceAgent,
+    admin_post,
+    admin_session,
+    boot_stack,
+    create_superuser,
+    own_redis_database,
+    start_worker,
+    think,
+    wait_until,
+)
+from harness.spans import WORKER, Span, by_name, database_spans, dump, queue_spans, redis_spans, server_spans
+from tests.conftest import closed_port
+
+ADMIN = ("ada", "a-test-password-for-step-6")
+WAR = "/admin/thinker_app/thought/{pk}/change/"
+TRACERS = [("ddtrace", "ddtrace"), ("ddtrace", "otel"), ("otel", "ddtrace"), ("otel", "otel")]
+
+
+@dataclass
+class QueueStack:
+    stack: Stack
+    workers: list[Process]
+    admin: requests.Session
+    broker_url: str
+
+    @property
+    def memo(self) -> redis.Redis:
+        return redis.Redis.from_url(self.stack.redis_url)
+
+    def memoized_quote(self, subject: str = "war") -> str | None:
+        raw = self.memo.get(f"thinker:1:think:{subject}")
+        return None if raw is None else json.loads(raw)["quote"]
+
+    def edit(self, quote: str, subject: str = "war", pk: int = 3) -> requests.Response:
+        """Change thought `pk` (the seed's war is 3) in the admin, as a person does."""
+        data = {"quote": quote, "author": "Agatha Christie", "subject": subject}
+        return admin_post(self.admin, self.stack.api_url, WAR.format(pk=pk), data)
+
+    def queued(self) -> int:
+        return redis.Redis.from_url(self.broker_url).llen("celery")
+
+
+@pytest.fixture
+def queue_stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[Callable[..., QueueStack]]:
+    """Boots step 6's three processes (thinker, API, and `workers` Celery workers) for this test alone, with a broker
+    database of their own; `worker_env` only for the workers."""
+    booted: list[QueueStack] = []
+
+    def boot(workers: int = 1, worker_env: dict[str, str] | None = None, **env: str) -> QueueStack:
+        broker_url = env.get("CELERY_BROKER_URL") or own_redis_database(redis_url)
+        env = {"OTEL_EXPORTER_OTLP_ENDPOINT": trace_agent.otlp_url, "STEP": "6", **env}
+        stack = boot_stack(e2e_logs, redis_url, trace_agent.url, wrapper=(), **{**env, "CELERY_BROKER_URL": broker_url})
+        if "CELERY_BROKER_URL" not in env:  # the test's own database on the test Redis
+            redis.Redis.from_url(broker_url).flushdb()
+        running = QueueStack(stack, [], requests.Session(), broker_url)
+        booted.append(running)
+        running.workers = [start_worker({**stack.env, **(worker_env or {})}, e2e_logs) for _ in range(workers)]
+        create_superuser(stack.env, *ADMIN)
+        running.admin = admin_session(stack.api_url, *ADMIN)
+        return running
+
+    yield boot
+    for running in booted:
+        for worker in running.workers:
+            worker.stop()
+        running.stack.stop()
+
+
+def wait_for_memo(running: QueueStack, quote: str, timeout: float = 20) -> None:
+    wait_until(lambda: running.memoized_quote() == quote, timeout=timeout, what=f"the memo to hold {quote!r}")
+
+
+def edit_trace(agent: TraceAgent, response: requests.Response, runs: int = 1) -> list[Span]:
+    """The trace of an admin edit, once the worker's part has arrived (`runs` task spans with their think)."""
+
+    def complete(spans: list[Span]) -> bool:
+        return bool(server_spans(spans, "thinker-api")) and len(by_name(spans, "think")) >= runs
+
+    return agent.wait_for_trace(int(response.headers["X-Trace-Id"]), complete, timeout=30)
+
+
+def parent_of(spans: list[Span], span: Span) -> Span:
+    return next(candidate for candidate in spans if candidate["span_id"] == span["parent_id"])
+
+
+@pytest.mark.parametrize(("api", "worker"), TRACERS)
+def test_an_admin_edit_warms_the_memo_through_the_worker_in_one_trace(queue_stack, trace_agent, api, worker):
+    running = queue_stack(API_TRACER=api, WORKER_TRACER=worker)
+    response = running.edit("War is what the worker thought.")
+    assert response.status_code == 302
+
+    wait_for_memo(running, "War is what the worker thought.")
+    answer = think(running.stack, "war")
+    assert answer.json()["quote"] == "War is what the worker thought."
+    assert answer.headers["X-Think-Memo"] == "hit"  # the reader paid no miss
+
+    spans = edit_trace(trace_agent, response)
+    (request,) = server_spans(spans, "thinker-api")
+    (enqueue,) = queue_spans(spans, "producer")
+    (task,) = queue_spans(spans, "consumer")
+    (thought,) = by_name(spans, "think")
+    assert request["parent_id"] in (0, None), dump(spans)
+    assert parent_of(spans, task) is enqueue, dump(spans)
+    assert enqueue["service"] == "thinker-api" and task["service"] == thought["service"] == WORKER, dump(spans)
+    assert parent_of(spans, thought) is task and thought["meta"]["subject"] == "war"
+    under_think = [span for span in spans if span["parent_id"] == thought["span_id"]]
+    assert database_spans(under_think) and redis_spans(under_think), dump(spans)
+    # The worker's part ends after the admin has answered: the asynchronous part of the trace.
+    assert task["start"] + task["duration"] > request["start"] + request["duration"]
+
+
+def test_with_ddtraces_default_the_edit_and_the_task_are_two_traces(queue_stack, trace_agent):
+    running = queue_stack(DD_CELERY_DISTRIBUTED_TRACING="false")
+    response = running.edit("War is two traces.")
+    wait_for_memo(running, "War is two traces.")
+    spans = trace_agent.wait_for_trace(
+        int(response.headers["X-Trace-Id"]), lambda spans: bool(queue_spans(spans, "producer"))
+    )
+    assert not queue_spans(spans, "consumer") and not by_name(spans, "think")
+    task_id = queue_spans(spans, "producer")[0]["meta"]["celery.id"]
+
+    def own_trace() -> Span | None:
+        return next((span for span in trace_agent.all_spans()
+                     if span["meta"].get("celery.id") == task_id and span["meta"].get("span.kind") == "consumer"), None)  # fmt: skip
+
+    task = wait_until(own_trace, timeout=20, what="the worker's task span")
+    assert task["parent_id"] in (0, None) and task["trace_id"] != spans[0]["trace_id"]
+
+
+def test_the_broker_down_at_save_loses_no_edit_and_no_reader_gets_the_old_quote(queue_stack, trace_agent):
+    running = queue_stack(CELERY_BROKER_URL=f"redis://127.0.0.1:{closed_port()}/1", workers=0)
+    think(running.stack, "war")  # memoized: the old quote
+    response = running.edit("War survives a dead broker.")
+    assert response.status_code == 302  # the admin answers as usual
+
+    answer = think(running.stack, "war")
+    assert answer.json()["quote"] == "War survives a dead broker."  # committed, and the memo forgotten
+    assert answer.headers["X-Think-Memo"] == "miss"
+    log = running.stack.api.log()
+    assert log.count("The broker is unreachable") == 1 and "Traceback" not in log, log[-3000:]
+    spans = trace_agent.wait_for_trace(
+        int(response.headers["X-Trace-Id"]), lambda spans: bool(queue_spans(spans, "producer"))
+    )
+    (enqueue,) = queue_spans(spans, "producer")
+    assert enqueue["error"] == 1 and "OperationalError" in enqueue["meta"].get("error.type", ""), dump(spans)
+
+
+def test_a_task_waits_in_the_queue_until_a_worker_is_back(queue_stack, e2e_logs):
+    running = queue_stack(workers=0)
+    running.edit("War waits for its worker.")
+    assert running.queued() == 1 and running.memoized_quote() is None
+    running.workers.append(start_worker(running.stack.env, e2e_logs))
+    wait_for_memo(running, "War waits for its worker.")
+    assert running.queued() == 0
+
+
+def test_a_worker_killed_mid_task_gives_the_task_back_and_it_runs_again(queue_stack):
+    running = queue_stack(worker_env={"THINK_DELAY_SECONDS": "3", "CELERY_WORKER_CONCURRENCY": "1"})
+    (worker,) = running.workers
+    running.edit("War outlives its worker.")
+    wait_until(lambda: "received" in worker.log(), timeout=15, what="the worker to take the task")
+    (pool_process,) = worker.children()
+    os.kill(pool_process, signal.SIGKILL)  # mid-think: it pauses 3 s
+
+    wait_for_memo(running, "War outlives its worker.", timeout=30)
+    assert "WorkerLostError" in worker.log()
+    assert worker.log().count("Re-thought 'war'") == 1
+
+
+def test_ten_saves_in_a_row_leave_the_memo_at_the_last(queue_stack):
+    running = queue_stack(workers=2)
+    for n in range(10):
+        assert running.edit(f"War, edit {n}.").status_code == 302
+    wait_until(lambda: running.queued() == 0, timeout=30, what="the queue to drain")
+    wait_for_memo(running, "War, edit 9.", timeout=30)
+    think_answer = think(running.stack, "war")
+    assert think_answer.json()["quote"] == "War, edit 9." and think_answer.headers["X-Think-Memo"] == "hit"
+
+
+def test_two_workers_share_the_tasks_and_think_about_one_subject_once_at_a_time(queue_stack, trace_agent):
+    running = queue_stack(workers=2, worker_env={"CELERY_WORKER_CONCURRENCY": "1"})
+    responses = [running.edit(f"War, shared {n}.") for n in range(6)]
+    wait_until(lambda: running.queued() == 0, timeout=30, what="the queue to drain")
+    wait_for_memo(running, "War, shared 5.", timeout=30)
+
+    assert all("rethink" in worker.log() and "received" in worker.log() for worker in running.workers)  # spread
+    # Each edit's rethink ends up holding the lock once: one that found it busy retries after a backoff.
+    traces = [
+        trace_agent.wait_for_trace(int(response.headers["X-Trace-Id"]), lambda spans: bool(locks_held(spans)), 30)
+        for response in responses
+    ]
+    held = sorted(interval for spans in traces for interval in locks_held(spans))
+    assert len(held) == len(responses), held
+    assert all(end <= next_start for (_, end), (next_start, _) in zip(held, held[1:], strict=False)), held
+
+
+def locks_held(spans: list[Span]) -> list[tuple[int, int]]:
+    """When each think in the trace held its subject's lock: from the end of its last SET NX of the lock (the one
+    that took it; those before found it held) to the start of its release (EVAL). A think that never took it has
+    no release."""
+    held = []
+    for thought in by_name(spans, "think"):
+        commands = sorted((span for span in redis_spans(spans) if span["parent_id"] == thought["span_id"]),
+                          key=lambda span: span["start"])  # fmt: skip
+        takes = [span for span in commands if span["meta"]["redis.raw_command"].startswith("SET") and ":lock" in
+                 span["meta"]["redis.raw_command"]]  # fmt: skip
+        releases = [span for span in commands if span["resource"] == "EVAL"]
+        if releases:
+            held.append((takes[-1]["start"] + takes[-1]["duration"], releases[0]["start"]))
+    return held
+
+
+def test_a_task_that_fails_retries_with_backoff_and_its_error_is_on_the_workers_span(queue_stack, trace_agent):
+    dead_database = f"postgres://nobody@127.0.0.1:{closed_port()}/thinker"
+    running = queue_stack(worker_env={"DATABASE_URL": dead_database, "RETHINK_MAX_RETRIES": "2"})
+    (worker,) = running.workers
+    response = running.edit("War needs its database.")
+
+    spans = edit_trace(trace_agent, response, runs=3)  # the first run and its two retries, in the edit's trace
+    tasks = sorted(queue_spans(spans, "consumer"), key=lambda span: span["start"])
+    assert len(tasks) == 3 and tasks[-1]["error"] == 1, dump(spans)  # the last try's failure is the task's
+    assert all(
+        span["error"] == 1 and "OperationalError" in span["meta"]["error.type"] for span in by_name(spans, "think")
+    )
+    assert worker.log().count("Retry in") == 2 and worker.log().count("raised unexpected") == 1, worker.log()[-3000:]
+    assert running.memoized_quote() is None  # nothing stale: readers think for themselves
