@@ -153,14 +153,15 @@ def test_check_deploy_has_no_warnings_with_the_compose_environment(service, http
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize(("shell_step", "step"), [(None, "5"), ("2", "2")])
-def test_the_seeds_step_reaches_both_services(shell_step, step):
-    """`STEP=2 docker-compose up`, as the seed starts each step; without STEP, step 5 (everything on)."""
+@pytest.mark.parametrize(("shell_step", "step"), [(None, "6"), ("2", "2")])
+def test_the_seeds_step_reaches_every_service(shell_step, step):
+    """`STEP=2 docker-compose up`, as the seed starts each step; without STEP, step 6 (everything on)."""
     env = EXAMPLE_ENV if shell_step is None else {**EXAMPLE_ENV, "STEP": shell_step}
     services = compose_config(env)["services"]
-    assert {name: service_environment(services[name])["STEP"] for name in APP_SERVICES} == {
+    assert {name: service_environment(services[name])["STEP"] for name in (*APP_SERVICES, "worker")} == {
         "api": step,
         "thinker": step,
+        "worker": step,
     }
 
 

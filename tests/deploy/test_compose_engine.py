@@ -22,8 +22,8 @@ import redis
 import requests
 import yaml
 
-from harness.processes import TraceStore, free_port, read_env_file, wait_until
-from harness.spans import SERVICES, by_name, database_spans, dump, joined, thinker_requests
+from harness.processes import TraceStore, admin_post, admin_session, free_port, read_env_file, wait_until
+from harness.spans import SERVICES, WORKER, by_name, database_spans, dump, joined, queue_spans, thinker_requests
 from tests.compose import EXAMPLE_ENV, REPO, compose, compose_env, compose_executable
 from tests.deploy.engine import docker, docker_engine, dockerfile_bases, ensure_image
 from tests.deploy.manifests import BASE, env_value, pod_spec, workload
@@ -168,12 +168,14 @@ def _listening(port: int) -> bool:
 def test_services_become_healthy_in_the_order_the_file_declares(stack):
     at = stack.first_events()
     healthy = {
-        service: at.get((service, "health_status: healthy")) for service in ("db", "redis", "agent", "thinker", "api")
+        service: at.get((service, "health_status: healthy"))
+        for service in ("db", "redis", "agent", "thinker", "api", "worker")
     }
     assert all(healthy.values()), f"never healthy: {[s for s, t in healthy.items() if not t]}"
     assert healthy["db"] < at[("migrate", "start")], "migrate started before the database was healthy"
     assert at[("migrate", "die")] < at[("thinker", "start")] < healthy["thinker"] < at[("api", "start")]
     assert healthy["redis"] < at[("thinker", "start")]
+    assert at[("migrate", "die")] < at[("worker", "start")] and healthy["redis"] < at[("worker", "start")]
     migrate = stack.inspect("migrate")["State"]
     assert (migrate["Status"], migrate["ExitCode"]) == ("exited", 0)
 
@@ -272,6 +274,30 @@ def test_a_miss_and_a_hit_are_each_one_trace_across_both_services_in_the_agent_c
     assert database_spans(agent.spans(hit.headers["X-Trace-Id"])) == []
 
 
+def test_an_admin_edit_is_one_trace_through_the_worker_container_which_warms_the_memo(stack):
+    """Step 6, the compose default: the admin's edit, the API's enqueue, the worker's task and its think."""
+    admin = admin_session(API, EXAMPLE_ENV["DJANGO_SUPERUSER_USERNAME"], EXAMPLE_ENV["DJANGO_SUPERUSER_PASSWORD"])
+    war = requests.get(f"{API}/think/", params={"subject": "war"}, timeout=10).json()
+    edited = "War, as the worker container thought it."
+    data = {"quote": edited, "author": war["author"], "subject": "war"}
+    response = admin_post(admin, API, f"/admin/thinker_app/thought/{war['id']}/change/", data)
+    assert response.status_code == 302
+
+    memo = redis.Redis(port=56379)
+    wait_until(lambda: edited.encode() in (memo.get("thinker:1:think:war") or b""), timeout=30, what="a warm memo")
+    answer = requests.get(f"{API}/think/", params={"subject": "war"}, timeout=10)
+    assert (answer.json()["quote"], answer.headers["X-Think-Memo"]) == (edited, "hit")
+    spans = TraceStore(AGENT).wait_for_trace(response.headers["X-Trace-Id"], lambda spans: by_name(spans, "think"))
+    (enqueue,), (task,), (think_span,) = (
+        queue_spans(spans, "producer"),
+        queue_spans(spans, "consumer"),
+        by_name(spans, "think"),
+    )
+    assert task["parent_id"] == enqueue["span_id"] and think_span["parent_id"] == task["span_id"], dump(spans)
+    assert task["service"] == WORKER and by_name(spans, "postgres.query"), dump(spans)
+    assert {span["meta"].get("env") for span in spans} == {"docker"}
+
+
 def test_the_admin_login_page_and_its_css_load(stack):
     page = requests.get(f"{API}/admin/login/", timeout=10)
     assert page.status_code == 200
@@ -299,7 +325,7 @@ def test_the_superuser_the_migrate_service_made_from_the_environment_can_log_in(
     assert "Site administration" in response.text
 
 
-@pytest.mark.parametrize("service", ["thinker", "api", "migrate"])
+@pytest.mark.parametrize("service", ["thinker", "api", "worker", "migrate"])
 def test_the_app_containers_run_as_uid_10001_with_a_read_only_view_of_the_code(stack, service):
     container = stack.inspect(service)
     assert container["Config"]["User"] == "10001"
