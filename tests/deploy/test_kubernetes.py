@@ -29,6 +29,7 @@ from tests.test_docs import CONFIGURED, environment_variables_read
 
 KUBERNETES_VERSION = "1.37.0"  # the newest release kubernetes-validate ships the schemas of
 APPS = ("api", "thinker")  # each its SERVICE
+WORKLOADS = (*APPS, "worker")  # the apps and step 6's Celery worker, from the same image
 # Read by others than our code: Django's createsuperuser, ddtrace (its agent address and unified tagging),
 # the OpenTelemetry SDK (its exporter's address).
 READ_ELSEWHERE = {"DJANGO_SUPERUSER_USERNAME", "DJANGO_SUPERUSER_PASSWORD",
@@ -111,14 +112,14 @@ def test_the_config_carries_tracing_envs_policy_and_the_node_gives_the_agent():
     }
     assert "DD_TRACE_AGENT_URL" not in config and "DD_TRACE_AGENT_URL" in str(kustomization(OVERLAY))
     assert "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://test-agent:4318/v1/traces" in str(kustomization(OVERLAY))
-    for name in APPS:
+    for name in WORKLOADS:
         container = pod_spec(name)["containers"][0]
         assert env_value(container, "DD_AGENT_HOST") == {"fieldRef": {"fieldPath": "status.hostIP"}}
         assert env_value(container, "OTEL_EXPORTER_OTLP_ENDPOINT") == "http://$(DD_AGENT_HOST):4318"
-    assert config["STEP"] == "5"
+    assert config["STEP"] == "6"
 
 
-@pytest.mark.parametrize("name", APPS)
+@pytest.mark.parametrize("name", WORKLOADS)
 def test_unified_service_tagging_comes_from_the_pods_labels(name):
     labels = workload(name)["spec"]["template"]["metadata"]["labels"]
     container = pod_spec(name)["containers"][0]
@@ -184,7 +185,7 @@ def test_the_pods_run_as_the_dockerfiles_user_and_group():
     dockerfile = (REPO / "Dockerfile").read_text()
     (user,) = re.findall(r"^USER (\d+)$", dockerfile, re.M)
     (group,) = re.findall(r"groupadd --gid (\d+)", dockerfile)
-    for name in (*APPS, "migrate"):
+    for name in (*WORKLOADS, "migrate"):
         security = pod_spec(name)["securityContext"]
         assert (security["runAsUser"], security["runAsGroup"], security["runAsNonRoot"]) == (
             int(user),
@@ -193,7 +194,7 @@ def test_the_pods_run_as_the_dockerfiles_user_and_group():
         )
 
 
-@pytest.mark.parametrize("name", [*APPS, "migrate", "postgres", "redis", "test-agent"])
+@pytest.mark.parametrize("name", [*WORKLOADS, "migrate", "postgres", "redis", "test-agent"])
 def test_every_container_is_locked_down_and_writes_only_to_named_volumes(name):
     spec = pod_spec(name)
     assert spec["securityContext"]["runAsNonRoot"] is True
@@ -224,9 +225,9 @@ def test_the_thinker_is_reachable_only_from_the_api_inside_the_cluster():
     assert api_labels["app.kubernetes.io/name"] == "api"
 
 
-def test_both_apps_run_two_replicas_with_a_disruption_budget_and_the_api_autoscales():
+def test_both_apps_and_the_worker_run_two_replicas_with_a_disruption_budget_and_the_api_autoscales():
     budgets = {b["metadata"]["name"]: b["spec"] for b in objects("PodDisruptionBudget")}
-    for name in APPS:
+    for name in WORKLOADS:
         assert workload(name)["spec"]["replicas"] == 2
         assert budgets[name] == {"minAvailable": 1, "selector": workload(name)["spec"]["selector"]}
     (autoscaler,) = objects("HorizontalPodAutoscaler")
@@ -237,9 +238,20 @@ def test_both_apps_run_two_replicas_with_a_disruption_budget_and_the_api_autosca
 def test_the_apps_wait_for_the_migrate_job_which_runs_what_compose_runs():
     job = pod_spec("migrate")["containers"][0]
     assert job["command"] == compose_config()["services"]["migrate"]["command"]
-    for name in APPS:
+    for name in WORKLOADS:
         (init,) = pod_spec(name)["initContainers"]
         assert "migrate --check" in init["command"][-1]
+
+
+def test_the_worker_runs_what_compose_runs_and_its_probes_ping_its_own_node():
+    (container,) = pod_spec("worker")["containers"]
+    assert container["command"] == compose_config()["services"]["worker"]["command"]
+    assert env_value(container, "SERVICE") == "worker"
+    for probe in ("startupProbe", "livenessProbe"):
+        ping = container[probe]["exec"]["command"][-1]
+        assert "inspect ping --destination celery@$HOSTNAME" in ping, ping
+        assert container[probe]["timeoutSeconds"] > 5  # the ping's own timeout
+    assert "ports" not in container and not [s for s in objects("Service") if s["metadata"]["name"] == "worker"]
 
 
 def test_the_test_agent_is_the_release_compose_runs():
