@@ -20,9 +20,12 @@ from harness.processes import (
     TraceAgent,
     admin_post,
     admin_session,
+    boot_dev_stack,
     boot_stack,
     create_superuser,
     own_redis_database,
+    service_env,
+    start_procfile_line,
     start_worker,
     think,
     wait_until,
@@ -243,3 +246,20 @@ def test_a_task_that_fails_retries_with_backoff_and_its_error_is_on_the_workers_
     )
     assert worker.log().count("Retry in") == 2 and worker.log().count("raised unexpected") == 1, worker.log()[-3000:]
     assert running.memoized_quote() is None  # nothing stale: readers think for themselves
+
+
+def test_make_runs_worker_line_warms_the_memo_after_an_edit(e2e_logs, redis_url, trace_agent):
+    """The Procfile's worker line, beside its runserver pair, as `make run` starts them."""
+    broker_url = own_redis_database(redis_url)
+    stack = boot_dev_stack(e2e_logs, redis_url, trace_agent.url, CELERY_BROKER_URL=broker_url)
+    worker = start_procfile_line("worker", service_env(**stack.env), e2e_logs, 0)
+    try:
+        worker.wait_ready(lambda: " ready." in worker.log())
+        create_superuser(stack.env, *ADMIN)
+        running = QueueStack(stack, [worker], admin_session(stack.api_url, *ADMIN), broker_url)
+        assert running.edit("War, as make run's worker thought it.").status_code == 302
+        wait_for_memo(running, "War, as make run's worker thought it.")
+        assert think(stack, "war").headers["X-Think-Memo"] == "hit"
+    finally:
+        worker.stop()
+        stack.stop()
