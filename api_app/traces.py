@@ -188,6 +188,21 @@ class Trace:
         verdicts = {row.cache for row in self.rows if row.cache}
         return verdicts.pop() if len(verdicts) == 1 else ("mixed" if verdicts else None)
 
+    @cached_property
+    def answered_pct(self) -> float | None:
+        """Where the root's request ended on the time axis, when spans go on after it (step 6's worker, which runs
+        after the admin has answered); None when the trace ends with it."""
+        end = self.root["start"] + self.root["duration"]
+        if max(span["start"] + span["duration"] for span in self.spans) <= end:
+            return None
+        return 100 * (end - self.start) / max(self.duration_ms * 1e6, 1)
+
+    @cached_property
+    def after_answer_ms(self) -> float:
+        """How long the trace went on after its root's request had answered."""
+        end = self.root["start"] + self.root["duration"]
+        return max(0, max(span["start"] + span["duration"] for span in self.spans) - end) / 1e6
+
     def ticks(self, count: int = 4) -> list[tuple[float, str]]:
         return [(100 * i / count, f"{self.duration_ms * i / count:.1f} ms") for i in range(count + 1)]
 

@@ -287,3 +287,38 @@ def test_the_trace_list_says_each_decision_and_filters_to_the_kept(admin_client,
     assert f'data-trace-id="{TRACE_ID + 1}"' in everything and "dropped by a sampling rule" in everything
     assert f'data-trace-id="{TRACE_ID}"' in kept_only and f'data-trace-id="{TRACE_ID + 1}"' not in kept_only
     assert "kept by a sampling rule" in page
+
+
+# An admin edit in step 6: the API answers at 1_000 + 400, the worker's task runs on to 3_000.
+TASK, RETHINK = 9007199254740993010, 9007199254740993011
+EDIT_SPANS = [
+    [
+        span(API_ROOT, 0, "thinker-api", "django.request", 1_000, 400),
+        span(HOP, API_ROOT, "thinker-api", "celery.apply", 1_300, 50, **{"span.kind": "producer"}),
+    ],
+    [
+        span(TASK, HOP, "thinker-worker", "celery.run", 1_500, 1_500, **{"span.kind": "consumer"}),
+        span(RETHINK, TASK, "thinker-worker", "think", 1_600, 1_300, subject="war"),
+    ],
+]
+
+
+def test_a_trace_that_goes_on_after_its_request_answered_marks_the_answer(admin_client, settings):
+    stub = StubServer(respond=serve(EDIT_SPANS, [])).start()
+    settings.TRACE_STORE_URL = settings.TRACE_STORE_OTLP_URL = stub.url
+    try:
+        trace = trace_get(trace_id=TRACE_ID)
+        html = admin_client.get(f"/traces/{TRACE_ID}/").content.decode()
+    finally:
+        stub.stop()
+    assert [(row.span["name"], row.depth) for row in trace.rows] == [
+        ("django.request", 0), ("celery.apply", 1), ("celery.run", 2), ("think", 3),
+    ]  # fmt: skip
+    assert trace.answered_pct == pytest.approx(20.0) and trace.after_answer_ms == pytest.approx(0.0016)
+    assert 'id="answered" style="left: 20.000%"' in html and "ms after the answer" in html
+
+
+@pytest.mark.usefixtures("trace_store")
+def test_a_trace_that_ends_with_its_request_has_no_answer_mark(admin_client):
+    assert trace_get(trace_id=TRACE_ID).answered_pct is None
+    assert 'id="answered"' not in admin_client.get(f"/traces/{TRACE_ID}/").content.decode()
