@@ -2,8 +2,8 @@
 """Take the workshop's trace pictures from the real running system: one or two per step (docs/workshop/).
 
 For each step, boots the stack at that step as the end-to-end tests do (ddtrace-run gunicorn, a test agent
-of its own, redis-server), makes the step's curls, logs into the trace page in headless Chromium, and saves
-docs/images/step-<n>[-<what>].png.
+of its own, redis-server, and from step 6 a Celery worker), makes the step's curls (step 6: an edit in the admin),
+logs into the trace page in headless Chromium, and saves docs/images/step-<n>[-<what>].png.
 Usage: .venv/bin/python scripts/screenshots.py [STEP ...]   (default: every step)
 """
 
@@ -16,16 +16,21 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script (make screenshots): the repo's packages are not installed
 
+from playwright.sync_api import Page  # noqa: E402
+
 from core.steps import STEPS  # noqa: E402
 from harness.browser import admin_login, chromium  # noqa: E402
 from harness.processes import (  # noqa: E402
+    TraceAgent,
     boot_stack,
     manage,
     service_env,
     start_redis,
     start_trace_agent,
+    start_worker,
     think_and_trace,
 )
+from harness.spans import by_name, queue_spans  # noqa: E402
 
 OUT = REPO / "docs" / "images"
 
@@ -35,9 +40,11 @@ class Picture:
     name: str  # docs/images/<name>.png
     subject: str  # what to curl first
     page: str = "trace"  # "trace": that curl's trace page; "list": the recent traces, that curl's at the top;
-    # "demo": the demo page, each comma-separated subject clicked in turn
+    # "demo": the demo page, each comma-separated subject clicked in turn; "edit": the trace of an admin edit of
+    # the subject's thought, once the worker's part (if it joins) has arrived
     open_span: str = ""  # a span whose row to open (its tags, and an error's type, message and stack)
     unfold: bool = False  # unfold every request's framework spans (ddtrace's view spans)
+    env: tuple[tuple[str, str], ...] = ()  # what the stack runs with beside the step, if not the defaults
 
 
 PICTURES = {
@@ -51,12 +58,40 @@ PICTURES = {
         Picture("step-5-hit-unfolded", "war", unfold=True),
         Picture("demo", "music,music,art", page="demo"),
     ],
+    6: [
+        Picture("step-6-two-traces", "war", page="edit", env=(("DD_CELERY_DISTRIBUTED_TRACING", "false"),)),
+        Picture("step-6", "war", page="edit"),
+    ],
 }
 
 
 def shoot(step: int, logs: Path, redis_url: str) -> None:
+    """The step's pictures, from a stack booted for each environment they need."""
+    for env in dict.fromkeys(picture.env for picture in PICTURES[step]):
+        shoot_with(step, [picture for picture in PICTURES[step] if picture.env == env], dict(env), logs, redis_url)
+
+
+def edit_trace_url(page: Page, agent: TraceAgent, api_url: str, subject: str, joined: bool) -> str:
+    """Edit the thought on `subject` in the admin (as a person does: its form, then Save); its trace's page, once
+    the enqueue and, when the trace crosses the queue (`joined`), the worker's think have arrived."""
+    page.goto(f"{api_url}/admin/thinker_app/thought/?subject={subject}")
+    page.locator("#result_list tbody a").first.click()
+    page.fill("#id_quote", f"{page.input_value('#id_quote')} (edited)")
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        page.click("input[name=_save]")
+    headers = posted.value.headers
+
+    def arrived(spans: list[dict]) -> bool:
+        return bool(queue_spans(spans, "producer")) and (not joined or bool(by_name(spans, "think")))
+
+    agent.wait_for_trace(headers["x-trace-id"], arrived, timeout=30)
+    return headers["x-trace-url"]
+
+
+def shoot_with(step: int, pictures: list[Picture], env: dict[str, str], logs: Path, redis_url: str) -> None:
     agent = start_trace_agent(logs)  # its own, so the trace list shows this step's traces only
-    stack = boot_stack(logs, redis_url, agent.url, STEP=str(step), GUNICORN_WORKERS="1")
+    stack = boot_stack(logs, redis_url, agent.url, STEP=str(step), GUNICORN_WORKERS="1", **env)
+    worker = start_worker(stack.env, logs) if STEPS[step].queue else None
     password = secrets.token_urlsafe(16)
     try:
         manage(
@@ -69,7 +104,7 @@ def shoot(step: int, logs: Path, redis_url: str) -> None:
             page = browser.new_page(viewport={"width": 1200, "height": 600}, device_scale_factor=1)
             # Logged in before the curls: the login's own traces are then older than the workshop's.
             admin_login(page, stack.api_url, "screenshots", password, next_path="/traces/")
-            for picture in PICTURES[step]:
+            for picture in pictures:
                 path = str(OUT / f"{picture.name}.png")
                 if picture.page == "demo":
                     page.goto(f"{stack.api_url}/")
@@ -93,8 +128,12 @@ def shoot(step: int, logs: Path, redis_url: str) -> None:
                         },
                     )
                 else:
-                    response, _ = think_and_trace(agent, stack, picture.subject)
-                    page.goto(response.headers["X-Trace-Url"])
+                    if picture.page == "edit":
+                        joined = env.get("DD_CELERY_DISTRIBUTED_TRACING") != "false"
+                        url = edit_trace_url(page, agent, stack.api_url, picture.subject, joined)
+                    else:
+                        url = think_and_trace(agent, stack, picture.subject)[0].headers["X-Trace-Url"]
+                    page.goto(url)
                     page.wait_for_selector("#waterfall")
                     if picture.unfold:
                         for fold in page.locator("#waterfall .fold").all():
@@ -104,6 +143,8 @@ def shoot(step: int, logs: Path, redis_url: str) -> None:
                     page.locator("main").screenshot(path=path)
                 print(f"wrote {path}")
     finally:
+        if worker is not None:
+            worker.stop()
         stack.stop()
         agent.process.stop()
 
