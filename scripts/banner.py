@@ -23,7 +23,7 @@ def main() -> None:
   Think API:   curl 'http://127.0.0.1:5000/think/?subject=war'
   Thinker:     curl 'http://127.0.0.1:5001/?subject=war'
   Traces:      http://127.0.0.1:8080  (Datadog's test agent; no account needed)
-  Admin:       http://127.0.0.1:5000/admin/  (make superuser creates a login)
+  Admin:       http://127.0.0.1:5000/admin/  (make superuser creates a login; step 6: an edit re-thinks on the worker)
   Stop:        Ctrl-C
 """)
 
