@@ -191,7 +191,7 @@ def test_on_the_quick_starts_servers_click_a_subject_see_the_thought_and_follow_
     visitor, dev_stack, trace_agent
 ):
     visitor.goto(f"{dev_stack.api_url}/")
-    assert "5 of 6: the Redis memo" in visitor.inner_text(".step")
+    assert "6 of 6: across a queue" in visitor.inner_text(".step")
     assert not visitor.is_visible("#login-hint")  # make run's servers open the trace pages
 
     first, second = click_subject(visitor, "war"), click_subject(visitor, "war")
