@@ -90,7 +90,7 @@ def edit_trace_url(page: Page, agent: TraceAgent, api_url: str, subject: str, jo
 
 def shoot_with(step: int, pictures: list[Picture], env: dict[str, str], logs: Path, redis_url: str) -> None:
     agent = start_trace_agent(logs)  # its own, so the trace list shows this step's traces only
-    stack = boot_stack(logs, redis_url, agent.url, STEP=str(step), GUNICORN_WORKERS="1", **env)
+    stack = boot_stack(logs, redis_url, agent.url, wrapper=(), repo=REPO, STEP=str(step), GUNICORN_WORKERS="1", **env)
     worker = start_worker(stack.env, logs) if STEPS[step].queue else None
     password = secrets.token_urlsafe(16)
     try:

@@ -192,7 +192,7 @@ def test_the_banner_names_the_step_the_services_run_not_the_shells(tmp_path):
         text=True,
         timeout=60,
     )
-    assert "step 2 of 5, joined by hand" in banner.stdout
+    assert "step 2 of 6, joined by hand" in banner.stdout
     assert "$(HONCHO) run python scripts/banner.py" in (REPO / "Makefile").read_text()
 
 
