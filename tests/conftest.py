@@ -100,6 +100,17 @@ def redis_down(clean_memo: None) -> Iterator[None]:
         memo.warn_redis_unavailable = limiter
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_rethinks_left_queued() -> Iterator[None]:
+    """Step 6 is the default: the tests' edits queue rethinks on the real broker, in the test settings' own queue,
+    which no worker reads. Empty it when the run ends."""
+    yield
+    import redis
+    from django.conf import settings
+
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(settings.CELERY_TASK_DEFAULT_QUEUE)
+
+
 @pytest.fixture
 def queued_rethinks() -> Iterator[Callable[[], list[str]]]:
     """The test settings' own queue on the real broker, empty before and after the test: a reader of the subjects
