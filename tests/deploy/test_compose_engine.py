@@ -383,9 +383,7 @@ def test_the_images_run_as_the_kubernetes_manifests_run_them(stack, name):
     spec = pod_spec(name)
     (container,) = spec["containers"]
     port = free_port()
-    flags = ["--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-             "--user", f"{spec['securityContext']['runAsUser']}:{spec['securityContext']['runAsGroup']}",
-             *(arg for mount in container.get("volumeMounts", []) for arg in ("--tmpfs", mount["mountPath"]))]  # fmt: skip
+    flags = pod_flags(spec, container)
     if name == "test-agent":
         # Its own ports: the compose stack's agent holds 8126, 8080 and the OTLP ones on this network.
         image, command, ready = container["image"], list(container["command"]), "/test/traces"
@@ -394,19 +392,7 @@ def test_the_images_run_as_the_kubernetes_manifests_run_them(stack, name):
         command += ["--otlp-http-port", str(free_port()), "--otlp-grpc-port", str(free_port())]
     else:
         image, command, ready = APP_IMAGE, [], "/readyz"
-        env = {
-            **read_env_file(BASE / "config.env"),
-            "SERVICE": env_value(container, "SERVICE"), "PORT": str(port),
-            "DJANGO_SECRET_KEY": EXAMPLE_ENV["DJANGO_SECRET_KEY"], "REDIS_URL": "redis://127.0.0.1:56379/0",
-            "DATABASE_URL": f"postgres://thinker:{EXAMPLE_ENV['POSTGRES_PASSWORD']}@127.0.0.1:55432/thinker",
-            "DD_AGENT_HOST": "127.0.0.1",  # the node's agent: here, the compose stack's
-            **{f"DD_{tag.upper()}": spec_labels(name)[f"tags.datadoghq.com/{tag}"] for tag in ("env", "service", "version")},
-        }  # fmt: skip
-        flags += [
-            "--add-host",
-            "thinker:127.0.0.1",
-            *(arg for key, value in env.items() for arg in ("-e", f"{key}={value}")),
-        ]
+        flags += ["--add-host", "thinker:127.0.0.1", *pod_env_flags(name, container, PORT=str(port))]
     started = docker("run", "-d", "--network", "host", *flags, image, *command).stdout.strip()
     try:
         wait_until(lambda: _answers(f"http://127.0.0.1:{port}{ready}", started), timeout=60, what=f"{name} to be ready")
@@ -418,6 +404,53 @@ def test_the_images_run_as_the_kubernetes_manifests_run_them(stack, name):
         assert "Read-only file system" not in logs.stdout + logs.stderr
     finally:
         docker("rm", "-f", "-v", started, check=False)
+
+
+def test_the_worker_image_runs_as_its_kubernetes_pod_and_answers_its_own_probe(stack):
+    """deploy/kubernetes's worker pod, as above, on a broker database of its own: its probe, run in the container
+    as the kubelet runs it, pings this worker over the broker."""
+    spec = pod_spec("worker")
+    (container,) = spec["containers"]
+    flags = [
+        *pod_flags(spec, container),
+        *pod_env_flags("worker", container, CELERY_BROKER_URL="redis://127.0.0.1:56379/5"),
+    ]
+    started = docker("run", "-d", "--network", "host", *flags, APP_IMAGE, *container["command"]).stdout.strip()
+    try:
+        wait_until(lambda: " ready." in logged(started), timeout=90, what="the worker to be ready")
+        for probe in ("startupProbe", "livenessProbe"):
+            ping = docker("exec", started, *container[probe]["exec"]["command"], check=False)
+            assert ping.returncode == 0, ping.stdout + ping.stderr
+        assert "Read-only file system" not in logged(started)
+    finally:
+        docker("rm", "-f", "-v", started, check=False)
+
+
+def logged(container: str) -> str:
+    logs = docker("logs", container)
+    return logs.stdout + logs.stderr
+
+
+def pod_flags(spec: dict[str, Any], container: dict[str, Any]) -> list[str]:
+    """docker run's flags for a pod's security: a read-only root with its emptyDirs writable, the pod's user and
+    group, no capabilities, no new privileges."""
+    return ["--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+            "--user", f"{spec['securityContext']['runAsUser']}:{spec['securityContext']['runAsGroup']}",
+            *(arg for mount in container.get("volumeMounts", []) for arg in ("--tmpfs", mount["mountPath"]))]  # fmt: skip
+
+
+def pod_env_flags(name: str, container: dict[str, Any], **extra: str) -> list[str]:
+    """docker run's -e flags for an app pod's environment, on the compose stack's database, Redis and agent."""
+    env = {
+        **read_env_file(BASE / "config.env"),
+        "SERVICE": env_value(container, "SERVICE"),
+        "DJANGO_SECRET_KEY": EXAMPLE_ENV["DJANGO_SECRET_KEY"], "REDIS_URL": "redis://127.0.0.1:56379/0",
+        "DATABASE_URL": f"postgres://thinker:{EXAMPLE_ENV['POSTGRES_PASSWORD']}@127.0.0.1:55432/thinker",
+        "DD_AGENT_HOST": "127.0.0.1",  # the node's agent: here, the compose stack's
+        **{f"DD_{tag.upper()}": spec_labels(name)[f"tags.datadoghq.com/{tag}"] for tag in ("env", "service", "version")},
+        **extra,
+    }  # fmt: skip
+    return [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
 
 
 def _answers(url: str, container: str) -> bool:
