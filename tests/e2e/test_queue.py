@@ -199,6 +199,24 @@ def test_a_worker_killed_mid_task_gives_the_task_back_and_it_runs_again(queue_st
     assert worker.log().count("Re-thought 'war'") == 1
 
 
+def test_a_whole_worker_killed_mid_task_leaves_the_task_to_the_next_worker(queue_stack, e2e_logs):
+    """SIGKILL to the worker and its pool (an OOM kill, a node lost): its task was never acknowledged, and goes back
+    to the queue after the visibility timeout, for whichever worker runs then."""
+    slow = {"THINK_DELAY_SECONDS": "3", "CELERY_VISIBILITY_TIMEOUT_SECONDS": "3"}
+    running = queue_stack(worker_env=slow, CELERY_VISIBILITY_TIMEOUT_SECONDS="3")
+    (worker,) = running.workers
+    running.edit("War outlives its whole worker.")
+    wait_until(lambda: "received" in worker.log(), timeout=15, what="the worker to take the task")
+    os.killpg(worker.pid, signal.SIGKILL)  # the worker, its pool processes, mid-think
+    worker.popen.wait()  # type: ignore[union-attr]
+    assert running.memoized_quote() is None
+
+    successor = start_worker({**running.stack.env, "CELERY_VISIBILITY_TIMEOUT_SECONDS": "3"}, e2e_logs)
+    running.workers.append(successor)
+    wait_for_memo(running, "War outlives its whole worker.", timeout=60)
+    assert "Re-thought 'war'" in successor.log()
+
+
 def test_ten_saves_in_a_row_leave_the_memo_at_the_last(queue_stack):
     running = queue_stack(workers=2)
     for n in range(10):

@@ -108,6 +108,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A task taken but not acknowledged (its worker died) goes back to the queue after this long. It must outlast
     # the longest retry delay (RETHINK_RETRY_BACKOFF_MAX_SECONDS): a retry waits, unacknowledged, in its worker.
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 60),
+    # Each worker looks for such tasks when it starts and every 10 s (kombu's default scans every 10th time, 100 s).
+    "unacked_restore_throttle": 1,
     # A dead or hung broker must cost an admin save a second, not a hung request.
     "socket_connect_timeout": env_float("CELERY_BROKER_CONNECT_TIMEOUT_SECONDS", 0.5),
     "socket_timeout": env_float("CELERY_BROKER_TIMEOUT_SECONDS", 2.0),
