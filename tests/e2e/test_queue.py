@@ -208,7 +208,7 @@ def test_a_whole_worker_killed_mid_task_leaves_the_task_to_the_next_worker(queue
     running.edit("War outlives its whole worker.")
     wait_until(lambda: "received" in worker.log(), timeout=15, what="the worker to take the task")
     os.killpg(worker.pid, signal.SIGKILL)  # the worker, its pool processes, mid-think
-    worker.popen.wait()  # type: ignore[union-attr]
+    worker.popen.wait()
     assert running.memoized_quote() is None
 
     successor = start_worker({**running.stack.env, "CELERY_VISIBILITY_TIMEOUT_SECONDS": "3"}, e2e_logs)
