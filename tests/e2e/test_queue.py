@@ -75,11 +75,12 @@ def queue_stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iter
         stack = boot_stack(
             e2e_logs, redis_url, trace_agent.url, wrapper=(), repo=REPO, **{**env, "CELERY_BROKER_URL": broker_url}
         )
+        running = QueueStack(stack, [], requests.Session(), broker_url)
+        booted.append(running)  # stopped after the test, whatever fails from here on
         if "CELERY_BROKER_URL" not in env:  # the test's own database on the test Redis
             redis.Redis.from_url(broker_url).flushdb()
-        running = QueueStack(stack, [], requests.Session(), broker_url)
-        booted.append(running)
-        running.workers = [start_worker({**stack.env, **(worker_env or {})}, e2e_logs) for _ in range(workers)]
+        for _ in range(workers):
+            running.workers.append(start_worker({**stack.env, **(worker_env or {})}, e2e_logs))
         create_superuser(stack.env, *ADMIN)
         running.admin = admin_session(stack.api_url, *ADMIN)
         return running
