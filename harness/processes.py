@@ -3,6 +3,7 @@ redis-server, databases) for the end-to-end tests, make bench and make screensho
 never on sleeps."""
 
 import itertools
+import json
 import os
 import re
 import secrets
@@ -343,6 +344,13 @@ def start_worker(env: dict[str, str], log_dir: Path, name: str = "worker") -> Pr
     command += ["--loglevel", "INFO", "--hostname", f"{node}@%h"]
     process = Process(name, command, service_env(**env, SERVICE="worker"), log_dir / f"{node}.log").start()
     return process.wait_ready(lambda: f"{node}@" in process.log() and " ready." in process.log())
+
+
+def memoized_quote(memo: Any, subject: str) -> str | None:
+    """The quote the memo holds for `subject`, read straight from Redis (a `redis.Redis` on the memo's database),
+    as django-redis keeps it: `thinker:1:think:<subject>` (the prefix, the version, thoughts.memo's key)."""
+    raw = memo.get(f"thinker:1:think:{subject}")
+    return None if raw is None else json.loads(raw)["quote"]
 
 
 def create_superuser(env: dict[str, str], username: str, password: str) -> None:

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from core.contract import MemoOutcome, ThoughtData
 from core.tracing import span as traced_span
-from thoughts.memo import memo_claim, memo_claim_waiting, memo_get, memo_set, memo_wait, thought_key
+from thoughts.memo import Claim, memo_claim, memo_claim_waiting, memo_get, memo_set, memo_wait, thought_key
 from thoughts.models import Thought
 from thoughts.seed import SEED_THOUGHTS
 from thoughts.selectors import thought_get
@@ -69,16 +69,7 @@ def think_with_memo_outcome(*, subject: str) -> Thinking:
         span.set_tag("think.cache_hit", "true" if cached is not None else "false")
         if cached is not None:
             return Thinking(cached, "hit")
-        try:
-            data = _think_uncached(subject)
-            memo_set(key, data)
-        finally:
-            if claim is not None:
-                claim.release()
-        logger.info(
-            "Thought about %r (%s); memoized for %d s", subject, data["author"], settings.THINK_CACHE_TTL_SECONDS
-        )
-        return Thinking(data, "miss")
+        return Thinking(_think_and_memoize(subject, key, claim, said="Thought about %r"), "miss")
 
 
 def rethink(*, subject: str) -> ThoughtData:
@@ -91,18 +82,20 @@ def rethink(*, subject: str) -> ThoughtData:
         claim = memo_claim_waiting(key)
         if claim is None:
             raise ThinkerBusy(f"The lock on {subject!r} stayed held for {settings.THINK_LOCK_TIMEOUT_SECONDS} s.")
-        try:
-            data = _think_uncached(subject)
-            memo_set(key, data)
-        finally:
+        return _think_and_memoize(subject, key, claim, said="Re-thought %r after an edit")
+
+
+def _think_and_memoize(subject: str, key: str, claim: Claim | None, *, said: str) -> ThoughtData:
+    """The think itself (the pause and the lookup), its answer memoized at `key`, then the lock released if it was
+    claimed; logged as `said` (with the subject)."""
+    try:
+        data = _think_uncached(subject)
+        memo_set(key, data)
+    finally:
+        if claim is not None:
             claim.release()
-        logger.info(
-            "Re-thought %r after an edit (%s); memoized for %d s",
-            subject,
-            data["author"],
-            settings.THINK_CACHE_TTL_SECONDS,
-        )
-        return data
+    logger.info(f"{said} (%s); memoized for %d s", subject, data["author"], settings.THINK_CACHE_TTL_SECONDS)
+    return data
 
 
 def memoized_thought(value: Any, *, subject: str) -> ThoughtData | None:

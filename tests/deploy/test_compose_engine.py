@@ -22,7 +22,15 @@ import redis
 import requests
 import yaml
 
-from harness.processes import TraceStore, admin_post, admin_session, free_port, read_env_file, wait_until
+from harness.processes import (
+    TraceStore,
+    admin_post,
+    admin_session,
+    free_port,
+    memoized_quote,
+    read_env_file,
+    wait_until,
+)
 from harness.spans import SERVICES, WORKER, by_name, database_spans, dump, joined, queue_spans, thinker_requests
 from tests.compose import EXAMPLE_ENV, REPO, compose, compose_env, compose_executable
 from tests.deploy.engine import docker, docker_engine, dockerfile_bases, ensure_image
@@ -284,7 +292,7 @@ def test_an_admin_edit_is_one_trace_through_the_worker_container_which_warms_the
     assert response.status_code == 302
 
     memo = redis.Redis(port=56379)
-    wait_until(lambda: edited.encode() in (memo.get("thinker:1:think:war") or b""), timeout=30, what="a warm memo")
+    wait_until(lambda: memoized_quote(memo, "war") == edited, timeout=30, what="a warm memo")
     answer = requests.get(f"{API}/think/", params={"subject": "war"}, timeout=10)
     assert (answer.json()["quote"], answer.headers["X-Think-Memo"]) == (edited, "hit")
     spans = TraceStore(AGENT).wait_for_trace(response.headers["X-Trace-Id"], lambda spans: by_name(spans, "think"))

@@ -3,7 +3,6 @@ Celery worker (prefork, under ddtrace-run or the OpenTelemetry SDK) runs the thi
 reader gets a hit with the edited thought. One trace from the admin's POST to the worker's database and Redis
 spans, in every combination of tracers; nothing lost or stale when the broker, the worker or the database fail."""
 
-import json
 import os
 import signal
 from collections.abc import Callable, Iterator
@@ -24,6 +23,7 @@ from harness.processes import (
     boot_dev_stack,
     boot_stack,
     create_superuser,
+    memoized_quote,
     own_redis_database,
     service_env,
     start_procfile_line,
@@ -51,8 +51,7 @@ class QueueStack:
         return redis.Redis.from_url(self.stack.redis_url)
 
     def memoized_quote(self, subject: str = "war") -> str | None:
-        raw = self.memo.get(f"thinker:1:think:{subject}")
-        return None if raw is None else json.loads(raw)["quote"]
+        return memoized_quote(self.memo, subject)
 
     def edit(self, quote: str, subject: str = "war", pk: int = 3) -> requests.Response:
         """Change thought `pk` (the seed's war is 3) in the admin, as a person does."""
