@@ -140,7 +140,7 @@ RUNSERVER_IDLE_TIMEOUT_SECONDS = env_float("RUNSERVER_IDLE_TIMEOUT_SECONDS", 5.0
 STEP = step_from(env_str("STEP", ""))
 if env_str("TRACE_PROPAGATION", ""):
     raise ImproperlyConfigured(
-        "TRACE_PROPAGATION is gone: STEP walks the workshop (off is STEP=1, manual STEP=2, auto STEP=3 to 5)."
+        "TRACE_PROPAGATION is gone: STEP walks the workshop (off is STEP=1, manual STEP=2, auto STEP=3 to 6)."
     )
 # Whether a task carries its producer's trace to the worker: ddtrace's own switch (off by its default), which
 # core/tracing/queue.py honours under the OpenTelemetry SDK too. tracing.env turns it on: step 6's one trace.
