@@ -157,8 +157,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineStack]:
         engine.started_at = time.time()
         try:
             engine.compose("up", "-d", timeout=600)
-            wait_until(
-                lambda: engine.health("api") == "healthy", timeout=120, what="the api to be healthy", interval=0.5
+            wait_until(  # the worker's first healthcheck runs 10 s after it starts, beside the others
+                lambda: engine.health("api") == engine.health("worker") == "healthy",
+                timeout=120,
+                what="the api and the worker to be healthy",
+                interval=0.5,
             )
             report.append(f"stack up and healthy in {time.time() - engine.started_at:.0f} s")
             print("\n" + "\n".join(f"  compose-test: {line}" for line in report))
