@@ -7,11 +7,12 @@ import json
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,31 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+def _own_ports() -> Iterator[int]:
+    """The ports free_port hands out in this test process. Under make test's pytest-xdist, each test process has
+    1,000 of its own, below the kernel's ephemeral range (32768-60999): a port one process picked for a server about
+    to start is never what another process, or the kernel for any socket bound to port 0, takes meanwhile."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        while True:
+            yield 0  # the kernel's choice
+    first = 20000 + int(worker[2:]) % 12 * 1000
+    yield from itertools.cycle(range(first + secrets.randbelow(1000), first + 1000))
+
+
+_ports = _own_ports()
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A port on 127.0.0.1 that nothing listens on now, for a server the caller starts."""
+    for _ in range(1000):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", next(_ports)))
+            except OSError:  # taken: by a server still running, or another program's
+                continue
+            return probe.getsockname()[1]
+    raise RuntimeError("no free port left in this test process's range")
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -56,6 +78,9 @@ def wait_until(check: Callable[[], Any], *, timeout: float, what: str, interval:
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# How long a process may take to say it is ready: make test boots stacks in three test processes at once on two
+# cores, where a boot that takes 5-20 s alone can take three times as long. A limit, not an expectation.
+BOOT_TIMEOUT = 120
 
 
 def proc_stats() -> dict[int, tuple[int, float]]:
@@ -117,7 +142,7 @@ class Process:
         """The pids whose parent is this process (a gunicorn master's workers)."""
         return [pid for pid, (parent, _) in proc_stats().items() if self.popen is not None and parent == self.popen.pid]
 
-    def wait_ready(self, probe: Callable[[], bool], timeout: float = 30) -> "Process":
+    def wait_ready(self, probe: Callable[[], bool], timeout: float = BOOT_TIMEOUT) -> "Process":
         def ready() -> bool:
             if not self.running():
                 raise RuntimeError(f"{self.name} exited early:\n{self.log()[-3000:]}")
@@ -175,7 +200,7 @@ class TraceStore:
         return list(by_id.values())
 
     def wait_for_trace(
-        self, trace_id: int | str, complete: Callable[[list[Span]], bool], timeout: float = 15
+        self, trace_id: int | str, complete: Callable[[list[Span]], bool], timeout: float = 30
     ) -> list[Span]:
         """The spans of one trace, once `complete(spans)` holds (each process flushes on its own)."""
         return wait_until(
@@ -289,7 +314,7 @@ def start_gunicorn(
     env = {**env, "PYTHONPATH": str(repo)} if repo != REPO else env
     process = Process(name, command, env, log_dir / f"{name}-{port}.log", cwd=repo).start()
     url = f"http://127.0.0.1:{port}"
-    process.wait_ready(http_ok(f"{url}{ready_path}"), timeout=600 if wrapper else 30)
+    process.wait_ready(http_ok(f"{url}{ready_path}"), timeout=600 if wrapper else BOOT_TIMEOUT)
     return url, process
 
 
@@ -415,11 +440,39 @@ def boot_dev_stack(logs: Path, redis_url: str, agent_url: str, **extra_env: str)
 
 
 def fresh_database_url(logs: Path) -> str:
-    """A new, empty database: on the PostgreSQL of DATABASE_URL when it names one, else a SQLite file."""
+    """A new database, migrated (a copy of the one this process migrated first): on the PostgreSQL of DATABASE_URL
+    when it names one, else a SQLite file."""
     server = os.environ.get("DATABASE_URL", "")
     if not server.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{logs / f'db-{secrets.token_hex(4)}.sqlite3'}"
-    return create_postgres_database(server, f"thinker_e2e_{secrets.token_hex(4)}")
+        path = logs / f"db-{secrets.token_hex(4)}.sqlite3"
+        shutil.copyfile(migrated_template(logs, server), path)
+        return f"sqlite:///{path}"
+    name = f"thinker_e2e_{secrets.token_hex(4)}"
+    return create_postgres_database(server, name, template=migrated_template(logs, server))
+
+
+_templates: dict[tuple[Path, str], str] = {}
+# The admin's user in every database fresh_database_url gives: a test that logs in needs no createsuperuser of its own.
+ADMIN = ("admin", secrets.token_urlsafe(16))
+
+
+def migrated_template(logs: Path, server: str) -> str:
+    """The database this process migrates once (with the ADMIN user) and copies for each stack (`migrate` and
+    `createsuperuser` start Django for 2-4 s of CPU): a SQLite file's path, or a PostgreSQL template database's name
+    on the server of `server`."""
+    key = (logs, server)
+    if key not in _templates:
+        if server.startswith(("postgres://", "postgresql://")):
+            name = f"thinker_template_{secrets.token_hex(4)}"
+            url, template = create_postgres_database(server, name), name
+        else:
+            path = logs / f"template-{secrets.token_hex(4)}.sqlite3"
+            url, template = f"sqlite:///{path}", str(path)
+        env = {"DATABASE_URL": url, "DJANGO_SECRET_KEY": secrets.token_urlsafe(32)}
+        manage(service_env(**env, SERVICE="api"), "migrate", "--noinput")
+        create_superuser(env, *ADMIN)
+        _templates[key] = template
+    return _templates[key]
 
 
 CREATED_DATABASES: list[tuple[str, str]] = []
@@ -427,16 +480,21 @@ CREATED_DATABASES: list[tuple[str, str]] = []
 POSTGRES_SERVER = os.environ.get("POSTGRES_TEST_SERVER_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 
-def create_postgres_database(server_url: str, name: str, owner: str | None = None) -> str:
-    """CREATE DATABASE `name` on the server of `server_url` (dropped at the end of the session)."""
+def create_postgres_database(server_url: str, name: str, owner: str | None = None, template: str = "") -> str:
+    """CREATE DATABASE `name` on the server of `server_url`, a copy of `template` if named (dropped at the end of the
+    session)."""
     import psycopg
 
     parts = urlsplit(server_url)
     admin_url = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as conn:
         if owner and not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [owner]).fetchone():
-            conn.execute(f'CREATE ROLE "{owner}" LOGIN')
-        conn.execute(f'CREATE DATABASE "{name}"' + (f' OWNER "{owner}"' if owner else ""))
+            try:
+                conn.execute(f'CREATE ROLE "{owner}" LOGIN')
+            except psycopg.errors.UniqueViolation:  # another test process made it since we looked
+                pass
+        options = (f' OWNER "{owner}"' if owner else "") + (f' TEMPLATE "{template}"' if template else "")
+        conn.execute(f'CREATE DATABASE "{name}"{options}')
     CREATED_DATABASES.append((admin_url, name))
     return urlunsplit(parts._replace(path=f"/{name}"))
 
@@ -451,15 +509,18 @@ def drop_created_databases() -> None:
 
 
 def stack_env(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> dict[str, str]:
-    """The settings both services share, with a freshly migrated database."""
+    """The settings both services share, with a database of their own, migrated (the one `extra_env` names is
+    migrated here)."""
+    database_url = extra_env.pop("DATABASE_URL", None)
     env = {
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(32),
-        "DATABASE_URL": extra_env.pop("DATABASE_URL", None) or fresh_database_url(logs),
+        "DATABASE_URL": database_url or fresh_database_url(logs),
         "REDIS_URL": redis_url,
         "DD_TRACE_AGENT_URL": agent_url,
         **extra_env,
     }
-    manage(service_env(**env, SERVICE="api"), "migrate", "--noinput")
+    if database_url:
+        manage(service_env(**env, SERVICE="api"), "migrate", "--noinput")
     return env
 
 
@@ -500,7 +561,7 @@ def think_and_trace(agent: TraceAgent, stack: Stack, subject: str) -> tuple[requ
         ), None)  # fmt: skip
 
     thinker_trace = wait_until(
-        thinker_request, timeout=15, what=f"the thinker's request for {subject!r}", interval=0.2
+        thinker_request, timeout=30, what=f"the thinker's request for {subject!r}", interval=0.2
     )["trace_id"]
     agent.wait_for_trace(
         api_trace, lambda spans: any(s["service"] == "thinker-api" and s["parent_id"] == 0 for s in spans)
