@@ -43,10 +43,16 @@ run: migrate
 	@$(HONCHO) run python scripts/banner.py
 	$(HONCHO) start
 
-# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL names one (CI sets it).
+# The whole suite on SQLite, then what can differ between the engines (-m database) again on PostgreSQL when
+# DATABASE_URL names one (CI sets it). TEST_PROCESSES test processes run side by side (pytest-xdist): the end-to-end
+# tests mostly wait on the processes they boot; those that share a module's stack run in one process
+# (tests/conftest.py). docs/testing.md has the figures.
+TEST_PROCESSES ?= 3
+PYTEST_PARALLEL = -n $(TEST_PROCESSES) --dist loadgroup
 test: install
-	env -u DATABASE_URL $(BIN)/pytest
-	@case "$$DATABASE_URL" in postgres*) echo "== The suite again, on PostgreSQL ($$DATABASE_URL)"; $(BIN)/pytest ;; esac
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_PARALLEL)
+	@case "$$DATABASE_URL" in postgres*) echo "== What can differ, again on PostgreSQL ($$DATABASE_URL)"; \
+	    $(BIN)/pytest $(PYTEST_PARALLEL) -m "database and not engine" ;; esac
 
 # ruff's lint and format checks and mypy (pyproject.toml configures all three); `ruff format .` formats.
 lint: install

@@ -20,6 +20,45 @@ cache: Any = default_cache  # django-redis's RedisCache (delete_pattern); django
 tracer.enabled = False
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest's -m deselects, and before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what make test runs on both database engines, and what one test process runs together."""
+    for item in items:
+        if item.get_closest_marker("django_db") or "django_db_setup" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.database)
+        if item.get_closest_marker("xdist_group") is None and (group := process_group(item)):
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def process_group(item: pytest.Item) -> str:
+    """Which tests make test runs in one test process (pytest-xdist's loadgroup), so that what they share boots once:
+
+    - those that share a module-scoped fixture (a stack booted for the module): their module and that fixture's
+      parameter;
+    - those on the session's runserver pair (`dev_stack`): runserver's autoreloader polls the tree every second
+      for as long as the pair runs, so one process keeps one rather than each keeping its own.
+
+    The rest ("") go wherever a process is free; each process boots the session's gunicorn stack once if it needs it.
+    """
+    definitions = getattr(item, "_fixtureinfo", None)
+    if definitions is None:
+        return ""
+    names = getattr(item, "fixturenames", ())
+    shared = sorted(
+        name
+        for name in names
+        if any(d.scope in ("package", "module") for d in definitions.name2fixturedefs.get(name, ()))
+    )
+    if not shared:
+        return "dev_stack" if "dev_stack" in names else ""
+    callspec = getattr(item, "callspec", None)
+    indices = callspec.indices if callspec is not None else {}
+    # No brackets: pytest-xdist reads a group from the id's last `@` only when no `]` follows it.
+    return str(item.path.relative_to(item.config.rootpath)) + "".join(
+        f":{name}={indices[name]}" for name in shared if name in indices
+    )
+
+
 @functools.cache
 def thinker_settings() -> dict[str, Any]:
     """The thinker's settings module, read afresh as a thinker process reads it (SERVICE=thinker)."""

@@ -10,6 +10,9 @@ from harness.browser import admin_login, chromium
 from harness.processes import Stack, boot_stack, manage, service_env, think
 from harness.spans import joined
 
+# Runs on both database engines (make test): the admin's edits and deletes.
+pytestmark = pytest.mark.database
+
 ADMIN = "ada"
 PASSWORD = secrets.token_urlsafe(16)
 

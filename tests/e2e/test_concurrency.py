@@ -11,6 +11,9 @@ import requests
 from harness.processes import Stack, boot_stack, start_gunicorn, think, thinker_env, wait_until
 from harness.spans import by_name, joined
 
+# Runs on both database engines (make test): fifty requests at once on the thinker's database connections.
+pytestmark = pytest.mark.database
+
 
 @pytest.mark.usefixtures("fresh_memo")
 def test_fifty_concurrent_requests_for_a_fresh_subject_think_once(stack, trace_agent):

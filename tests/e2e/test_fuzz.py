@@ -7,18 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from harness.processes import Stack, boot_stack
+from harness.processes import Stack, boot_stack, start_trace_agent
 
 MIN_REQUESTS = 1000
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 
 
-@pytest.fixture(scope="module")
-def fuzz_stack(e2e_logs, redis_url, trace_agent) -> Iterator[Stack]:
-    # No pause: a thousand generated subjects are a thousand misses.
-    stack = boot_stack(e2e_logs, redis_url, trace_agent.url, THINK_DELAY_SECONDS="0")
+@pytest.fixture
+def fuzz_stack(e2e_logs: Path, redis_url: str) -> Iterator[Stack]:
+    """A stack for one operation's fuzzing, so that the operations fuzz side by side (make test's processes), with a
+    trace agent of its own: its thousand traces would slow every later read of the session's whole store.
+    No pause: a thousand generated subjects are a thousand misses."""
+    agent = start_trace_agent(e2e_logs)
+    stack = boot_stack(e2e_logs, redis_url, agent.url, THINK_DELAY_SECONDS="0")
     yield stack
     stack.stop()
+    agent.process.stop()
 
 
 def fuzz(schema_url: str, base_url: str, path: str, report_dir: Path) -> subprocess.CompletedProcess:
@@ -42,7 +46,13 @@ def served(process_log: str, path: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("service", "schema_path", "operation_path"),
-    [("api", "/api/schema/", "/think/"), ("api", "/api/schema/", "/"), ("thinker", "/schema/", "/")],
+    [
+        ("api", "/api/schema/", "/think/"),
+        ("api", "/api/schema/", "/"),
+        # Generated subjects, unvalidated by the API, reach the thinker's query: again on PostgreSQL (make test),
+        # which refuses what SQLite takes (a NUL byte). The API passes the thinker only subjects it validated.
+        pytest.param("thinker", "/schema/", "/", marks=pytest.mark.database),
+    ],
 )
 def test_schemathesis_finds_no_server_error_and_no_undocumented_response(
     fuzz_stack, tmp_path, service, schema_path, operation_path

@@ -32,7 +32,13 @@ from tests.e2e.test_propagation import FORGED
 COMBINATIONS = [("ddtrace", "ddtrace"), ("ddtrace", "otel"), ("otel", "ddtrace"), ("otel", "otel")]
 
 
-@pytest.fixture(scope="module", params=COMBINATIONS, ids=lambda pair: f"api-{pair[0]}-thinker-{pair[1]}")
+@pytest.fixture(
+    scope="module",
+    # The thinker's tracer makes its database spans (OpenTelemetry instruments sqlite3 and psycopg apart): each runs
+    # again on PostgreSQL (make test), beside the API's ddtrace. The API's tracer never sees the database.
+    params=[pytest.param(pair, marks=[pytest.mark.database] * (pair[0] == "ddtrace")) for pair in COMBINATIONS],
+    ids=lambda pair: f"api-{pair[0]}-thinker-{pair[1]}",
+)
 def fleet(request, e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[tuple[str, str, Stack]]:
     api_tracer, thinker_tracer = request.param
     stack = boot_stack(

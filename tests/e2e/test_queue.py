@@ -14,6 +14,7 @@ import redis
 import requests
 
 from harness.processes import (
+    ADMIN,
     REPO,
     Process,
     Stack,
@@ -22,7 +23,6 @@ from harness.processes import (
     admin_session,
     boot_dev_stack,
     boot_stack,
-    create_superuser,
     memoized_quote,
     own_redis_database,
     service_env,
@@ -34,7 +34,6 @@ from harness.processes import (
 from harness.spans import WORKER, Span, by_name, database_spans, dump, queue_spans, redis_spans, server_spans
 from tests.conftest import closed_port
 
-ADMIN = ("ada", "a-test-password-for-step-6")
 WAR = "/admin/thinker_app/thought/{pk}/change/"
 TRACERS = [("ddtrace", "ddtrace"), ("ddtrace", "otel"), ("otel", "ddtrace"), ("otel", "otel")]
 
@@ -80,8 +79,7 @@ def queue_stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iter
             redis.Redis.from_url(broker_url).flushdb()
         for _ in range(workers):
             running.workers.append(start_worker({**stack.env, **(worker_env or {})}, e2e_logs))
-        create_superuser(stack.env, *ADMIN)
-        running.admin = admin_session(stack.api_url, *ADMIN)
+        running.admin = admin_session(stack.api_url, *ADMIN)  # the user fresh databases come with
         return running
 
     yield boot
@@ -108,6 +106,8 @@ def parent_of(spans: list[Span], span: Span) -> Span:
     return next(candidate for candidate in spans if candidate["span_id"] == span["parent_id"])
 
 
+# The admin's write, the worker's read and its database spans under each tracer: again on PostgreSQL (make test).
+@pytest.mark.database
 @pytest.mark.parametrize(("api", "worker"), TRACERS)
 def test_an_admin_edit_warms_the_memo_through_the_worker_in_one_trace(queue_stack, trace_agent, api, worker):
     running = queue_stack(API_TRACER=api, WORKER_TRACER=worker)
@@ -217,6 +217,7 @@ def test_a_whole_worker_killed_mid_task_leaves_the_task_to_the_next_worker(queue
     assert "Re-thought 'war'" in successor.log()
 
 
+@pytest.mark.database  # each save committed before its rethink reads it: again on PostgreSQL (make test)
 def test_ten_saves_in_a_row_leave_the_memo_at_the_last(queue_stack):
     running = queue_stack(workers=2)
     for n in range(10):
@@ -283,7 +284,6 @@ def test_make_runs_worker_line_warms_the_memo_after_an_edit(e2e_logs, redis_url,
     worker = start_procfile_line("worker", service_env(**stack.env), e2e_logs, 0)
     try:
         worker.wait_ready(lambda: " ready." in worker.log())
-        create_superuser(stack.env, *ADMIN)
         running = QueueStack(stack, [worker], admin_session(stack.api_url, *ADMIN), broker_url)
         assert running.edit("War, as make run's worker thought it.").status_code == 302
         wait_for_memo(running, "War, as make run's worker thought it.")

@@ -160,7 +160,8 @@ def assert_json_error(exchange: tuple[int, dict[str, str], bytes], status: int, 
     assert "<html" not in body.decode()
 
 
-@pytest.fixture(params=["runserver", "gunicorn"])
+# The runserver pair's tests run in one test process, as those that name dev_stack do (tests/conftest.py).
+@pytest.fixture(params=[pytest.param("runserver", marks=pytest.mark.xdist_group("dev_stack")), "gunicorn"])
 def any_stack(request: pytest.FixtureRequest) -> Stack:
     return request.getfixturevalue("dev_stack" if request.param == "runserver" else "stack")
 

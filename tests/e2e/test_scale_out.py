@@ -35,6 +35,9 @@ from harness.processes import (
 )
 from harness.spans import by_name, joined, thinker_requests
 
+# Runs on both database engines (make test): two thinker replicas on one database.
+pytestmark = pytest.mark.database
+
 HAPROXY_CONFIG = """\
 global
     maxconn 1024

@@ -84,7 +84,13 @@ EXPECTED[6] = EXPECTED[5]
 
 @pytest.fixture(
     scope="module",
-    params=[(server, step) for server in ("gunicorn", "runserver") for step in STEPS],
+    params=[
+        # The steps with the datastore run again on PostgreSQL (make test), under gunicorn as docker compose and
+        # Kubernetes run it; the others never open the database, and the front end is not the engine's business.
+        pytest.param((server, step), marks=[pytest.mark.database] * (STEPS[step].datastore and server == "gunicorn"))
+        for server in ("gunicorn", "runserver")
+        for step in STEPS
+    ],
     ids=lambda param: f"{param[0]}-step{param[1]}",
 )
 def step_stack(request, e2e_logs, redis_url, trace_agent) -> Iterator[tuple[int, Stack]]:

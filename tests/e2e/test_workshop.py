@@ -8,6 +8,9 @@ import pytest
 from harness.processes import think
 from harness.spans import SERVICES, by_name, database_spans, depths, dump, joined, thinker_requests
 
+# Runs on both database engines (make test): the seed's thoughts, read from the database, and its query span.
+pytestmark = pytest.mark.database
+
 
 @pytest.mark.parametrize(
     ("subject", "thought_id", "author"),
