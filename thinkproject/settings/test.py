@@ -12,8 +12,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key-not-a-secret")
 from thinkproject.settings.api import *  # noqa: E402,F403
 from thinkproject.settings.api import CACHES, DATABASES  # noqa: E402
 
-# make test runs test processes side by side, in two runs at once (pytest-xdist names each run and each of its
-# processes): each process has its own key space and queue.
+# make test runs test processes side by side (pytest-xdist names each run and each of its processes): each process
+# has its own key space and queue, even beside another run.
 TEST_PROCESS = f"{os.environ.get('PYTEST_XDIST_TESTRUNUID', '')[:8]}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 # Own key space in the shared Redis, so tests never clobber a running `make run`'s memo, nor each other's.
 CACHES["default"]["KEY_PREFIX"] = f"thinker-test-{TEST_PROCESS}"
