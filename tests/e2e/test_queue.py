@@ -93,6 +93,11 @@ def wait_for_memo(running: QueueStack, quote: str, timeout: float = 20) -> None:
     wait_until(lambda: running.memoized_quote() == quote, timeout=timeout, what=f"the memo to hold {quote!r}")
 
 
+def wait_for_log_line(process: Process, line: str) -> None:
+    """The worker logs its rethink just after the memo write a test sees first: under load, a moment later."""
+    wait_until(lambda: line in process.log(), timeout=10, what=f"{process.name} to log {line!r}")
+
+
 def edit_trace(agent: TraceAgent, response: requests.Response, runs: int = 1) -> list[Span]:
     """The trace of an admin edit, once the worker's part has arrived (`runs` task spans with their think)."""
 
@@ -196,6 +201,7 @@ def test_a_worker_killed_mid_task_gives_the_task_back_and_it_runs_again(queue_st
 
     wait_for_memo(running, "War outlives its worker.", timeout=30)
     assert "WorkerLostError" in worker.log()
+    wait_for_log_line(worker, "Re-thought 'war'")
     assert worker.log().count("Re-thought 'war'") == 1
 
 
@@ -214,7 +220,7 @@ def test_a_whole_worker_killed_mid_task_leaves_the_task_to_the_next_worker(queue
     successor = start_worker({**running.stack.env, "CELERY_VISIBILITY_TIMEOUT_SECONDS": "3"}, e2e_logs)
     running.workers.append(successor)
     wait_for_memo(running, "War outlives its whole worker.", timeout=60)
-    assert "Re-thought 'war'" in successor.log()
+    wait_for_log_line(successor, "Re-thought 'war'")
 
 
 @pytest.mark.database  # each save committed before its rethink reads it: again on PostgreSQL (make test)
