@@ -20,6 +20,10 @@ cache: Any = default_cache  # django-redis's RedisCache (delete_pattern); django
 tracer.enabled = False
 
 
+# The test process group of the tests on the session's runserver pair (process_group).
+DEV_STACK_GROUP = "dev_stack"
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest's -m deselects, and before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark what make test runs on both database engines, and what one test process runs together."""
@@ -50,7 +54,7 @@ def process_group(item: pytest.Item) -> str:
         if any(d.scope in ("package", "module") for d in definitions.name2fixturedefs.get(name, ()))
     )
     if not shared:
-        return "dev_stack" if "dev_stack" in names else ""
+        return DEV_STACK_GROUP if "dev_stack" in names else ""
     callspec = getattr(item, "callspec", None)
     indices = callspec.indices if callspec is not None else {}
     # No brackets: pytest-xdist reads a group from the id's last `@` only when no `]` follows it.

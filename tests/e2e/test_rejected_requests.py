@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from harness.processes import Stack, wait_until
+from tests.conftest import DEV_STACK_GROUP
 
 
 def raw_exchange(url: str, request: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -161,7 +162,7 @@ def assert_json_error(exchange: tuple[int, dict[str, str], bytes], status: int, 
 
 
 # The runserver pair's tests run in one test process, as those that name dev_stack do (tests/conftest.py).
-@pytest.fixture(params=[pytest.param("runserver", marks=pytest.mark.xdist_group("dev_stack")), "gunicorn"])
+@pytest.fixture(params=[pytest.param("runserver", marks=pytest.mark.xdist_group(DEV_STACK_GROUP)), "gunicorn"])
 def any_stack(request: pytest.FixtureRequest) -> Stack:
     return request.getfixturevalue("dev_stack" if request.param == "runserver" else "stack")
 
