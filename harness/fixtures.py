@@ -43,7 +43,7 @@ def stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[S
     """The system as `make run` configures it, plus one subject that fails on purpose (`peace`)."""
     stack = boot_stack(e2e_logs, redis_url, trace_agent.url, THINK_FAIL_SUBJECTS="peace")
     yield stack
-    stack.stop()
+    stack.kill()
 
 
 @pytest.fixture(scope="session")
@@ -51,4 +51,4 @@ def dev_stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterat
     """The system as `make run` starts it: runserver under ddtrace-run for both services (the Procfile)."""
     stack = boot_dev_stack(e2e_logs, redis_url, trace_agent.url)
     yield stack
-    stack.stop()
+    stack.kill()

@@ -17,7 +17,7 @@ SEED_SERVICES = {"seed-api", "seed-thinker"}
 def seed(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[Stack]:
     stack = boot_flask_seed(e2e_logs, redis_url, trace_agent.url)
     yield stack
-    stack.stop()
+    stack.kill()
 
 
 def seed_traces(agent: TraceAgent, subject: str, count: int) -> list[list[Span]]:

@@ -30,7 +30,7 @@ def floor(
     boot, _ = FLOORS[request.param]
     stack = boot(e2e_logs, redis_url, trace_agent.url)
     yield request.param, stack
-    stack.stop()
+    stack.kill()
 
 
 def floor_trace(agent: TraceAgent, subject: str, api_service: str) -> list[Span]:

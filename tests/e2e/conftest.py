@@ -29,7 +29,7 @@ def fresh_stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iter
 
     yield boot
     for stack in stacks:
-        stack.stop()
+        stack.kill()
 
 
 @pytest.fixture

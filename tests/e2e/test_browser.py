@@ -27,7 +27,7 @@ def browser_stack(e2e_logs, redis_url, trace_agent) -> Iterator[Stack]:
         "initdb",
     )  # fmt: skip
     yield stack
-    stack.stop()
+    stack.kill()
 
 
 @pytest.fixture(scope="module")

@@ -88,7 +88,7 @@ def topology(request, e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[d
         }
     finally:
         for process in reversed(started):
-            process.stop()
+            process.kill()
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ def test_two_thinker_processes_share_the_single_flight(stack, e2e_logs):
         ].count("Thought about 'technology'")
         assert thoughts == 1
     finally:
-        second.stop()
+        second.kill()
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def slow_stack(e2e_logs, redis_url, trace_agent) -> Iterator[Stack]:
         e2e_logs, redis_url, trace_agent.url, THINK_DELAY_SECONDS="3", THINKER_TIMEOUT_SECONDS="1", GUNICORN_WORKERS="1"
     )
     yield stack
-    stack.stop()
+    stack.kill()
 
 
 def test_hits_keep_answering_while_misses_are_in_flight(slow_stack):

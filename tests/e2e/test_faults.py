@@ -64,7 +64,7 @@ def faulty(e2e_logs: Path, redis_url: str) -> Iterator[FaultyStack]:
         GUNICORN_WORKERS="1",
     )
     yield FaultyStack(stack, database, redis_proxy, agent, agent_proxy)
-    stack.stop()
+    stack.kill()
     agent_proxy.stop()
     agent.process.stop()
     database.stop()

@@ -21,7 +21,7 @@ def fuzz_stack(e2e_logs: Path, redis_url: str) -> Iterator[Stack]:
     agent = start_trace_agent(e2e_logs)
     stack = boot_stack(e2e_logs, redis_url, agent.url, THINK_DELAY_SECONDS="0")
     yield stack
-    stack.stop()
+    stack.kill()
     agent.process.stop()
 
 

@@ -80,7 +80,7 @@ def dev_stack_alone(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> 
     """make run's thinker and API, for this test alone: it kills them."""
     stack = boot_dev_stack(e2e_logs, redis_url, trace_agent.url, THINK_DELAY_SECONDS="0.2")
     yield stack
-    stack.stop()
+    stack.kill()
 
 
 def test_a_thinker_that_dies_comes_back_by_itself_and_the_api_is_untouched(dev_stack_alone):
@@ -124,7 +124,7 @@ def dev_redis(e2e_logs: Path) -> Iterator[tuple[str, Process]]:
     process = start_procfile_line("redis", service_env(REDIS_URL=url), e2e_logs, port)
     process.wait_ready(lambda: redis_answers(port))
     yield url, process
-    process.stop()
+    process.kill()
 
 
 def test_a_redis_that_dies_comes_back_and_the_memo_resumes_while_the_api_answers(e2e_logs, dev_redis, trace_agent):
@@ -148,7 +148,7 @@ def test_a_redis_that_dies_comes_back_and_the_memo_resumes_while_the_api_answers
         assert [think(stack, after).headers["X-Think-Memo"] for _ in range(2)] == ["miss", "hit"]
         assert stack.api.running() and stack.thinker.running()
     finally:
-        stack.stop()
+        stack.kill()
 
 
 def test_a_line_that_fails_at_start_up_is_not_retried(tmp_path):

@@ -47,7 +47,7 @@ def fleet(request, e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> I
         THINK_FAIL_SUBJECTS="peace", GUNICORN_WORKERS="1",
     )  # fmt: skip
     yield api_tracer, thinker_tracer, stack
-    stack.stop()
+    stack.kill()
 
 
 def test_a_miss_then_a_hit_are_one_trace_each_across_both_tracers(fleet, trace_agent):
@@ -155,7 +155,7 @@ def test_the_first_steps_cross_the_hop_as_the_workshop_says_under_opentelemetry_
         assert thinker_request["service"] == "thinker-microservice"
         assert thinker_request["parent_id"] == api_root(spans)["span_id"] != hop["span_id"], dump(spans)
     finally:
-        stack.stop()
+        stack.kill()
 
 
 def test_make_runs_procfile_pair_joins_with_an_opentelemetry_thinker(e2e_logs, redis_url, trace_agent):
@@ -171,4 +171,4 @@ def test_make_runs_procfile_pair_joins_with_an_opentelemetry_thinker(e2e_logs, r
         assert (tracer_of(api_root(spans)), tracer_of(thinker_request)) == ("ddtrace", "otel")
         assert thinker_request["parent_id"] == http_hops(spans)[0]["span_id"], dump(spans)
     finally:
-        stack.stop()
+        stack.kill()

@@ -10,7 +10,7 @@ from harness.processes import boot_stack, free_port
 def agentless_stack(e2e_logs, redis_url):
     stack = boot_stack(e2e_logs, redis_url, f"http://127.0.0.1:{free_port()}")
     yield stack
-    stack.stop()
+    stack.kill()
 
 
 def test_every_request_succeeds_with_no_agent_running(agentless_stack):

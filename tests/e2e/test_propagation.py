@@ -37,7 +37,7 @@ def stacks(e2e_logs: Path, redis_url: str, trace_agent, stack: Stack) -> Iterato
     }
     yield {**booted, 5: stack}
     for booted_stack in booted.values():
-        booted_stack.stop()
+        booted_stack.kill()
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_the_api_passes_a_client_nothing_of_their_headers_and_its_own_only_when_
 
         assert requests.get(f"{api_url}/think/?subject=war", headers=FORGED, timeout=10).status_code == 200
     finally:
-        api.stop()
+        api.kill()
     (received,) = recorder.requests
     assert "mallory" not in received.headers.get("baggage", "")
     assert received.headers.get("x-datadog-trace-id") != FORGED["x-datadog-trace-id"]

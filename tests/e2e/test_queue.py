@@ -85,8 +85,8 @@ def queue_stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iter
     yield boot
     for running in booted:
         for worker in running.workers:
-            worker.stop()
-        running.stack.stop()
+            worker.kill()
+        running.stack.kill()
 
 
 def wait_for_memo(running: QueueStack, quote: str, timeout: float = 20) -> None:
@@ -295,5 +295,5 @@ def test_make_runs_worker_line_warms_the_memo_after_an_edit(e2e_logs, redis_url,
         wait_for_memo(running, "War, as make run's worker thought it.")
         assert think(stack, "war").headers["X-Think-Memo"] == "hit"
     finally:
-        worker.stop()
-        stack.stop()
+        worker.kill()
+        stack.kill()

@@ -129,7 +129,7 @@ def cluster(e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[Cluster]:
         yield cluster
     finally:
         for process in reversed(started):
-            process.stop()
+            process.kill()
 
 
 def ask(cluster: Cluster, subjects: list[str]) -> list[requests.Response]:

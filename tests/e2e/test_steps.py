@@ -99,7 +99,7 @@ def step_stack(request, e2e_logs, redis_url, trace_agent) -> Iterator[tuple[int,
     boot = boot_stack if server == "gunicorn" else boot_dev_stack
     stack = boot(e2e_logs, redis_url, trace_agent.url, STEP=str(step))
     yield step, stack
-    stack.stop()
+    stack.kill()
 
 
 def test_each_curl_gives_the_answer_and_the_traces_the_step_describes(step_stack, trace_agent):
