@@ -40,8 +40,9 @@ def redis_url(e2e_logs: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[Stack]:
-    """The system as `make run` configures it, plus one subject that fails on purpose (`peace`)."""
-    stack = boot_stack(e2e_logs, redis_url, trace_agent.url, THINK_FAIL_SUBJECTS="peace")
+    """The system as docker compose configures it, plus one subject that fails on purpose (`peace`), with one gunicorn
+    worker a service: the API's second would load Django once more and change nothing a test reads."""
+    stack = boot_stack(e2e_logs, redis_url, trace_agent.url, THINK_FAIL_SUBJECTS="peace", GUNICORN_WORKERS="1")
     yield stack
     stack.kill()
 

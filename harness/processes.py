@@ -466,16 +466,24 @@ def boot_dev_stack(logs: Path, redis_url: str, agent_url: str, **extra_env: str)
     return Stack(api_url, thinker_url, api, thinker, redis_url, common)
 
 
-def fresh_database_url(logs: Path) -> str:
-    """A new database, migrated (a copy of the one this process migrated first): on the PostgreSQL of DATABASE_URL
-    when it names one, else a SQLite file."""
-    server = os.environ.get("DATABASE_URL", "")
+def fresh_database_url(logs: Path, server: str | None = None) -> str:
+    """A new database, migrated (a copy of the one this process migrated first): on the PostgreSQL of `server`
+    (default: DATABASE_URL) when it names one, else a SQLite file."""
+    server = os.environ.get("DATABASE_URL", "") if server is None else server
     if not server.startswith(("postgres://", "postgresql://")):
         path = logs / f"db-{secrets.token_hex(4)}.sqlite3"
         shutil.copyfile(migrated_template(logs, server), path)
-        return f"sqlite:///{path}"
-    name = f"thinker_e2e_{secrets.token_hex(4)}"
-    return create_postgres_database(server, name, template=migrated_template(logs, server))
+        url = f"sqlite:///{path}"
+    else:
+        url = create_postgres_database(
+            server, f"thinker_e2e_{secrets.token_hex(4)}", template=migrated_template(logs, server)
+        )
+    MIGRATED_DATABASES.add(url)
+    return url
+
+
+# The databases fresh_database_url made: stack_env need not migrate them.
+MIGRATED_DATABASES: set[str] = set()
 
 
 _templates: dict[tuple[Path, str], str] = {}
@@ -537,7 +545,7 @@ def drop_created_databases() -> None:
 
 def stack_env(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> dict[str, str]:
     """The settings both services share, with a database of their own, migrated (the one `extra_env` names is
-    migrated here)."""
+    migrated here, unless fresh_database_url made it)."""
     database_url = extra_env.pop("DATABASE_URL", None)
     env = {
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(32),
@@ -546,7 +554,7 @@ def stack_env(logs: Path, redis_url: str, agent_url: str, **extra_env: str) -> d
         "DD_TRACE_AGENT_URL": agent_url,
         **extra_env,
     }
-    if database_url:
+    if database_url and database_url not in MIGRATED_DATABASES:
         manage(service_env(**env, SERVICE="api"), "migrate", "--noinput")
     return env
 

@@ -18,11 +18,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def fresh_stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[Callable[..., Stack]]:
     """Boots stacks for this test alone with the environment it names (OpenTelemetry's spans to the test agent
-    too), and stops them after it."""
+    too; one gunicorn worker a service unless it names more), and ends them after it."""
     stacks: list[Stack] = []
 
     def boot(**env: str) -> Stack:
-        env = {"OTEL_EXPORTER_OTLP_ENDPOINT": trace_agent.otlp_url, **env}
+        env = {"OTEL_EXPORTER_OTLP_ENDPOINT": trace_agent.otlp_url, "GUNICORN_WORKERS": "1", **env}
         stack = boot_stack(e2e_logs, redis_url, trace_agent.url, wrapper=(), repo=REPO, **env)
         stacks.append(stack)
         return stack

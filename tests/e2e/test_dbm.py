@@ -2,13 +2,14 @@
 it to the request's trace, under either tracer, as the server itself sees it (pg_stat_activity keeps each
 connection's last statement; the thinker keeps its connection). The answer and the query's span stay as they were."""
 
-import secrets
 from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 
-from harness.processes import POSTGRES_SERVER, Stack, TraceAgent, create_postgres_database, think
+from harness.processes import POSTGRES_SERVER, Stack, TraceAgent, fresh_database_url, think
 from harness.spans import Span, joined
 
 
@@ -31,12 +32,12 @@ def query_span(spans: list[Span]) -> Span:
 
 
 @pytest.fixture
-def stack_with(fresh_stack: Callable[..., Stack]) -> Callable[..., tuple[Stack, str]]:
+def stack_with(fresh_stack: Callable[..., Stack], e2e_logs: Path) -> Callable[..., tuple[Stack, str]]:
     """A stack on a PostgreSQL database of its own, with the environment the test names; and that database."""
 
     def boot(**env: str) -> tuple[Stack, str]:
-        database = f"thinker_dbm_{secrets.token_hex(4)}"
-        return fresh_stack(DATABASE_URL=create_postgres_database(POSTGRES_SERVER, database), **env), database
+        database_url = fresh_database_url(e2e_logs, POSTGRES_SERVER)
+        return fresh_stack(DATABASE_URL=database_url, **env), urlsplit(database_url).path.lstrip("/")
 
     return boot
 

@@ -19,7 +19,7 @@ def fuzz_stack(e2e_logs: Path, redis_url: str) -> Iterator[Stack]:
     trace agent of its own: its thousand traces would slow every later read of the session's whole store.
     No pause: a thousand generated subjects are a thousand misses."""
     agent = start_trace_agent(e2e_logs)
-    stack = boot_stack(e2e_logs, redis_url, agent.url, THINK_DELAY_SECONDS="0")
+    stack = boot_stack(e2e_logs, redis_url, agent.url, THINK_DELAY_SECONDS="0", GUNICORN_WORKERS="1")
     yield stack
     stack.kill()
     agent.process.stop()

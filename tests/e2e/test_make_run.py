@@ -75,12 +75,22 @@ def status_of(stack: Stack, subject: str) -> int | None:
         return None
 
 
-@pytest.fixture
-def dev_stack_alone(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[Stack]:
-    """make run's thinker and API, for this test alone: it kills them."""
+@pytest.fixture(scope="module")
+def killable_dev_stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[Stack]:
+    """make run's thinker and API, for this module's tests alone: they kill them."""
     stack = boot_dev_stack(e2e_logs, redis_url, trace_agent.url, THINK_DELAY_SECONDS="0.2")
     yield stack
     stack.kill()
+
+
+@pytest.fixture
+def dev_stack_alone(killable_dev_stack: Stack) -> Stack:
+    """The module's pair with both servers answering: each test kills one and checks that it comes back, so the next
+    finds both again (and if one did not come back, the next test fails here, not in its own checks)."""
+    wait_until(
+        lambda: status_of(killable_dev_stack, fresh_subject()) == 200, timeout=60, what="make run's pair answering"
+    )
+    return killable_dev_stack
 
 
 def test_a_thinker_that_dies_comes_back_by_itself_and_the_api_is_untouched(dev_stack_alone):

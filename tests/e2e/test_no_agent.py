@@ -8,7 +8,7 @@ from harness.processes import boot_stack, free_port
 
 @pytest.fixture(scope="module")
 def agentless_stack(e2e_logs, redis_url):
-    stack = boot_stack(e2e_logs, redis_url, f"http://127.0.0.1:{free_port()}")
+    stack = boot_stack(e2e_logs, redis_url, f"http://127.0.0.1:{free_port()}", GUNICORN_WORKERS="1")
     yield stack
     stack.kill()
 

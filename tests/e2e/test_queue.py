@@ -69,7 +69,7 @@ def queue_stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iter
 
     def boot(workers: int = 1, worker_env: dict[str, str] | None = None, **env: str) -> QueueStack:
         broker_url = env.get("CELERY_BROKER_URL") or own_redis_database(redis_url)
-        env = {"OTEL_EXPORTER_OTLP_ENDPOINT": trace_agent.otlp_url, "STEP": "6", **env}
+        env = {"OTEL_EXPORTER_OTLP_ENDPOINT": trace_agent.otlp_url, "STEP": "6", "GUNICORN_WORKERS": "1", **env}
         stack = boot_stack(
             e2e_logs, redis_url, trace_agent.url, wrapper=(), repo=REPO, **{**env, "CELERY_BROKER_URL": broker_url}
         )

@@ -105,7 +105,7 @@ def start_haproxy(log_dir: Path, backends: list[str]) -> tuple[str, str, Process
 @pytest.fixture(scope="module")
 def cluster(e2e_logs: Path, redis_url: str, trace_agent) -> Iterator[Cluster]:
     redis_url = own_redis_database(redis_url)
-    common = stack_env(e2e_logs, redis_url, trace_agent.url)
+    common = stack_env(e2e_logs, redis_url, trace_agent.url, GUNICORN_WORKERS="1")
     started: list[Process] = []
     try:
         thinker_urls = []

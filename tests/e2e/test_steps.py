@@ -94,10 +94,11 @@ EXPECTED[6] = EXPECTED[5]
     ids=lambda param: f"{param[0]}-step{param[1]}",
 )
 def step_stack(request, e2e_logs, redis_url, trace_agent) -> Iterator[tuple[int, Stack]]:
-    """The system at one step, as docker compose serves it (gunicorn) or as `make run` does (runserver)."""
+    """The system at one step, as docker compose serves it (gunicorn, one worker a service) or as `make run` does
+    (runserver)."""
     server, step = request.param
     boot = boot_stack if server == "gunicorn" else boot_dev_stack
-    stack = boot(e2e_logs, redis_url, trace_agent.url, STEP=str(step))
+    stack = boot(e2e_logs, redis_url, trace_agent.url, STEP=str(step), GUNICORN_WORKERS="1")
     yield step, stack
     stack.kill()
 
