@@ -26,12 +26,19 @@ DEV_STACK_GROUP = "dev_stack"
 
 @pytest.hookimpl(tryfirst=True)  # before pytest's -m deselects, and before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark what make test runs on both database engines, and what one test process runs together."""
+    """Mark what make test runs on both database engines, and what one test process runs together; the end-to-end
+    tests first.
+
+    First, because pytest-xdist hands each test process up to three tests ahead and the order is the collection's:
+    a run that ended on end-to-end tests left two processes idle while the third worked through the 10-45 s tests
+    it held; one that ends on the unit tests ends on work of milliseconds, spread over all three.
+    """
     for item in items:
         if item.get_closest_marker("django_db") or "django_db_setup" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.database)
         if item.get_closest_marker("xdist_group") is None and (group := process_group(item)):
             item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=lambda item: "e2e" not in item.path.parts)  # stable: each part keeps its order
 
 
 def process_group(item: pytest.Item) -> str:
