@@ -1,31 +1,21 @@
 """In headless Chromium against real processes: edit thoughts in the admin, read traces on the trace page."""
 
-import secrets
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from harness.browser import admin_login, chromium
-from harness.processes import Stack, boot_stack, manage, service_env, think
+from harness.processes import ADMIN, Stack, boot_stack, think
 from harness.spans import joined
 
 # Runs on both database engines (make test): the admin's edits and deletes.
 pytestmark = pytest.mark.database
 
-ADMIN = "ada"
-PASSWORD = secrets.token_urlsafe(16)
-
 
 @pytest.fixture(scope="module")
 def browser_stack(e2e_logs, redis_url, trace_agent) -> Iterator[Stack]:
     stack = boot_stack(e2e_logs, redis_url, trace_agent.url, THINK_FAIL_SUBJECTS="peace", GUNICORN_WORKERS="1")
-    manage(
-        service_env(**stack.env, SERVICE="api",
-                    DJANGO_SUPERUSER_USERNAME=ADMIN, DJANGO_SUPERUSER_PASSWORD=PASSWORD,
-                    DJANGO_SUPERUSER_EMAIL="ada@example.com"),
-        "initdb",
-    )  # fmt: skip
     yield stack
     stack.kill()
 
@@ -40,7 +30,7 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, browser_stack: Stack) -> Iterator[Page]:
     context = browser.new_context()
     page = context.new_page()
-    admin_login(page, browser_stack.api_url, ADMIN, PASSWORD)
+    admin_login(page, browser_stack.api_url, *ADMIN)  # the user every fresh database comes with
     yield page
     context.close()
 
