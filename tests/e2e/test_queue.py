@@ -61,22 +61,48 @@ class QueueStack:
         return redis.Redis.from_url(self.broker_url).llen("celery")
 
 
+@pytest.fixture(scope="session")
+def step6_stacks() -> Iterator[dict[tuple[tuple[str, str], ...], Stack]]:
+    """Step 6's thinker and API by the environment a queue test asked for, kept for the queue tests that this test
+    process runs later and ask for the same (queue_stack)."""
+    stacks: dict[tuple[tuple[str, str], ...], Stack] = {}
+    yield stacks
+    for stack in stacks.values():
+        stack.kill()
+
+
 @pytest.fixture
-def queue_stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iterator[Callable[..., QueueStack]]:
-    """Boots step 6's three processes (thinker, API, and `workers` Celery workers) for this test alone, with a broker
-    database of their own; `worker_env` only for the workers."""
+def queue_stack(
+    e2e_logs: Path, redis_url: str, trace_agent: TraceAgent, step6_stacks: dict[tuple[tuple[str, str], ...], Stack]
+) -> Iterator[Callable[..., QueueStack]]:
+    """Step 6's three processes for this test: the thinker and the API with `env`, and `workers` Celery workers of
+    its own with `worker_env` too. The thinker and the API are shared with the queue tests that ask for the same
+    `env`, on a broker database and a memo emptied for each test, and a thought each test edits to a quote of its own;
+    a test that names its own broker (CELERY_BROKER_URL) gets them for itself."""
     booted: list[QueueStack] = []
+    own_stacks: list[Stack] = []
 
     def boot(workers: int = 1, worker_env: dict[str, str] | None = None, **env: str) -> QueueStack:
-        broker_url = env.get("CELERY_BROKER_URL") or own_redis_database(redis_url)
-        env = {"OTEL_EXPORTER_OTLP_ENDPOINT": trace_agent.otlp_url, "STEP": "6", "GUNICORN_WORKERS": "1", **env}
-        stack = boot_stack(
-            e2e_logs, redis_url, trace_agent.url, wrapper=(), repo=REPO, **{**env, "CELERY_BROKER_URL": broker_url}
-        )
-        running = QueueStack(stack, [], requests.Session(), broker_url)
-        booted.append(running)  # stopped after the test, whatever fails from here on
-        if "CELERY_BROKER_URL" not in env:  # the test's own database on the test Redis
+        # API_TRACER is ddtrace's unless the test says otherwise: named, so that the tracer pairs share with the rest.
+        env = {"OTEL_EXPORTER_OTLP_ENDPOINT": trace_agent.otlp_url, "STEP": "6", "GUNICORN_WORKERS": "1",
+               "API_TRACER": "ddtrace", **env}  # fmt: skip
+        key = tuple(sorted(env.items()))
+        stack = step6_stacks.get(key)
+        if stack is None:
+            broker_url = env.get("CELERY_BROKER_URL") or own_redis_database(redis_url)
+            stack = boot_stack(
+                e2e_logs, redis_url, trace_agent.url, wrapper=(), repo=REPO, **{**env, "CELERY_BROKER_URL": broker_url}
+            )
+            if "CELERY_BROKER_URL" in env:
+                own_stacks.append(stack)
+            else:
+                step6_stacks[key] = stack
+        broker_url = stack.env["CELERY_BROKER_URL"]
+        if "CELERY_BROKER_URL" not in env:  # a database of the test Redis: what an earlier test left there goes
             redis.Redis.from_url(broker_url).flushdb()
+            redis.Redis.from_url(stack.redis_url).flushdb()
+        running = QueueStack(stack, [], requests.Session(), broker_url)
+        booted.append(running)  # its workers stopped after the test, whatever fails from here on
         for _ in range(workers):
             running.workers.append(start_worker({**stack.env, **(worker_env or {})}, e2e_logs))
         running.admin = admin_session(stack.api_url, *ADMIN)  # the user fresh databases come with
@@ -86,7 +112,8 @@ def queue_stack(e2e_logs: Path, redis_url: str, trace_agent: TraceAgent) -> Iter
     for running in booted:
         for worker in running.workers:
             worker.kill()
-        running.stack.kill()
+    for stack in own_stacks:
+        stack.kill()
 
 
 def wait_for_memo(running: QueueStack, quote: str, timeout: float = 20) -> None:
@@ -115,7 +142,7 @@ def parent_of(spans: list[Span], span: Span) -> Span:
 @pytest.mark.database
 @pytest.mark.parametrize(("api", "worker"), TRACERS)
 def test_an_admin_edit_warms_the_memo_through_the_worker_in_one_trace(queue_stack, trace_agent, api, worker):
-    running = queue_stack(API_TRACER=api, WORKER_TRACER=worker)
+    running = queue_stack(API_TRACER=api, worker_env={"WORKER_TRACER": worker})
     response = running.edit("War is what the worker thought.")
     assert response.status_code == 302
 
@@ -209,7 +236,7 @@ def test_a_whole_worker_killed_mid_task_leaves_the_task_to_the_next_worker(queue
     """SIGKILL to the worker and its pool (an OOM kill, a node lost): its task was never acknowledged, and goes back
     to the queue after the visibility timeout, for whichever worker runs then."""
     slow = {"THINK_DELAY_SECONDS": "3", "CELERY_VISIBILITY_TIMEOUT_SECONDS": "3"}
-    running = queue_stack(worker_env=slow, CELERY_VISIBILITY_TIMEOUT_SECONDS="3")
+    running = queue_stack(worker_env=slow)  # the API only sends: the workers' visibility timeout is what counts
     (worker,) = running.workers
     running.edit("War outlives its whole worker.")
     wait_until(lambda: "received" in worker.log(), timeout=15, what="the worker to take the task")
