@@ -466,6 +466,10 @@ def boot_dev_stack(logs: Path, redis_url: str, agent_url: str, **extra_env: str)
     return Stack(api_url, thinker_url, api, thinker, redis_url, common)
 
 
+# The databases fresh_database_url made: stack_env need not migrate them.
+MIGRATED_DATABASES: set[str] = set()
+
+
 def fresh_database_url(logs: Path, server: str | None = None) -> str:
     """A new database, migrated (a copy of the one this process migrated first): on the PostgreSQL of `server`
     (default: DATABASE_URL) when it names one, else a SQLite file."""
@@ -480,10 +484,6 @@ def fresh_database_url(logs: Path, server: str | None = None) -> str:
         )
     MIGRATED_DATABASES.add(url)
     return url
-
-
-# The databases fresh_database_url made: stack_env need not migrate them.
-MIGRATED_DATABASES: set[str] = set()
 
 
 _templates: dict[tuple[Path, str], str] = {}
