@@ -35,8 +35,10 @@ def _own_ports() -> Iterator[int]:
     if not worker.startswith("gw"):
         while True:
             yield 0  # the kernel's choice
-    first = 20000 + int(worker[2:]) % 12 * 1000
-    yield from itertools.cycle(range(first + secrets.randbelow(1000), first + 1000))
+    first, start = 20000 + int(worker[2:]) % 12 * 1000, secrets.randbelow(1000)
+    # All 1,000 from a random one on, wrapping round: a range cut at its start left some processes a handful of ports,
+    # each held by a server or its connections' TIME_WAIT, and everything they booted failed (a CI run).
+    yield from itertools.cycle(first + (start + n) % 1000 for n in range(1000))
 
 
 _ports = _own_ports()
