@@ -167,8 +167,7 @@ class Process:
             try:
                 popen.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                os.killpg(popen.pid, 9)
-                popen.wait()
+                self.kill()  # what ignored SIGTERM, in whichever process group of the tree it is
 
     def kill(self) -> None:
         """End it and everything it started at once (SIGKILL), for a fixture's teardown: nothing is left to check of
