@@ -7,11 +7,12 @@ ddtrace's (dd.py, the process started under ddtrace-run) or the OpenTelemetry SD
 step does with trace headers.
 """
 
+import sys
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 
 from core.service import Tracer
-from core.tracing.backend import LOW_64_BITS, Backend, SpanTags
+from core.tracing.backend import LOW_64_BITS, Backend, SpanTags, Untraced
 
 __all__ = ["LOW_64_BITS", "SpanTags", "configure", "continued_from", "current_trace_id", "inject_headers", "span"]
 
@@ -26,6 +27,10 @@ def configure(*, tracer: Tracer, service_name: str, continue_incoming: bool, unt
         from core.tracing.otel import OpenTelemetry
 
         _backend = OpenTelemetry()
+    elif "ddtrace" not in sys.modules:
+        # Not started under ddtrace-run (a management command: migrate, collectstatic, shell): nothing traces this
+        # process, and importing ddtrace here would cost it a second and 60 MB for nothing.
+        _backend = Untraced()
     else:
         from core.tracing.dd import Ddtrace
 

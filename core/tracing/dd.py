@@ -49,14 +49,15 @@ class DropOwnTraffic(TraceFilter):
         return trace
 
 
-class DropBrokerUpkeep(TraceFilter):
-    """Drop the traces that start with a Redis command: Celery's broker upkeep (step 6's worker polls its queue,
-    restores unacknowledged tasks, answers pings), a trace of one or two Redis spans every second or so. A user's
-    Redis commands always come under a request or a task."""
+class DropStrayCalls(TraceFilter):
+    """Drop the traces that start with a Redis command or a database query, outside any request or task: Celery's
+    broker upkeep (step 6's worker polls its queue, restores unacknowledged tasks, answers pings: a trace every
+    second or so) and each start's own queries (runserver's check for unapplied migrations: ten one-span traces).
+    A user's calls always come under a request or a task. (The OpenTelemetry SDK's side: otel.py's.)"""
 
     def process_trace(self, trace: list[Span]) -> list[Span] | None:
         for span in trace:
-            if span.parent_id is None and span.span_type == "redis":
+            if span.parent_id is None and span.span_type in ("redis", "sql"):
                 return None
         return trace
 
@@ -66,7 +67,7 @@ class Ddtrace:
 
     def configure(self, *, service_name: str, continue_incoming: bool, untraced_paths: Sequence[str]) -> None:
         # ddtrace-run names the service from DD_SERVICE, which the launcher defaults to `service_name`.
-        tracer.configure(trace_processors=[DropOwnTraffic(untraced_paths), DropBrokerUpkeep(), DropCachedValues()])
+        tracer.configure(trace_processors=[DropOwnTraffic(untraced_paths), DropStrayCalls(), DropCachedValues()])
         # The seed's warning: our trace headers go only to infrastructure we own. ddtrace's requests
         # integration has no per-session switch, so it injects nowhere and the thinker client injects
         # for itself (api_app/thinker_client.py).

@@ -100,12 +100,13 @@ def sampler_from_dd_rules() -> Sampler | None:
     return ParentBased(TraceIdRatioBased(rate))
 
 
-class DropBrokerUpkeep(Sampler):
+class DropStrayCalls(Sampler):
     """Drops the spans that would start a trace as a client's call, and keeps the rest as `sampler` decides.
 
     Those are Celery's broker upkeep (step 6's worker polls its queue, restores unacknowledged tasks, answers
-    pings): the Redis instrumentation's spans outside any request or task, a trace every second or so. A user's
-    calls always come under a request or a task. (ddtrace's side: dd.py's DropBrokerUpkeep.)
+    pings: a trace every second or so) and each start's own database queries: the Redis and database
+    instrumentations' spans outside any request or task. A user's calls always come under a request or a task.
+    (ddtrace's side: dd.py's DropStrayCalls.)
     """
 
     def __init__(self, sampler: Sampler) -> None:
@@ -126,7 +127,7 @@ class DropBrokerUpkeep(Sampler):
         return self._sampler.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
 
     def get_description(self) -> str:
-        return f"DropBrokerUpkeep{{{self._sampler.get_description()}}}"
+        return f"DropStrayCalls{{{self._sampler.get_description()}}}"
 
 
 class OpenTelemetry:
@@ -146,7 +147,7 @@ class OpenTelemetry:
         })  # fmt: skip
         # OTEL_TRACES_SAMPLER, when set, is the SDK's own choice, as it is: without the upkeep's drop.
         sampler = None if os.environ.get("OTEL_TRACES_SAMPLER") else sampler_from_dd_rules() or ParentBased(ALWAYS_ON)
-        provider = TracerProvider(resource=resource, sampler=sampler and DropBrokerUpkeep(sampler))
+        provider = TracerProvider(resource=resource, sampler=sampler and DropStrayCalls(sampler))
         delay = int(os.environ.get("OTEL_BSP_SCHEDULE_DELAY") or EXPORT_DELAY_MILLISECONDS)
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(), schedule_delay_millis=delay))
         trace.set_tracer_provider(provider)

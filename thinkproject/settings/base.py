@@ -145,8 +145,9 @@ if env_str("TRACE_PROPAGATION", ""):
 # Whether a task carries its producer's trace to the worker: ddtrace's own switch (off by its default), which
 # core/tracing/queue.py honours under the OpenTelemetry SDK too. tracing.env turns it on: step 6's one trace.
 QUEUE_PROPAGATION = env_bool("DD_CELERY_DISTRIBUTED_TRACING", False)
-# Requests about the system rather than of it, whose traces are dropped: the polled health checks.
-UNTRACED_PATH_PREFIXES: tuple[str, ...] = ("/healthz", "/readyz")
+# Requests about the system rather than of it, whose traces are dropped: the polled health checks, and the icon a
+# browser asks for beside every page it opens (a 404 trace above each trace a learner clicked).
+UNTRACED_PATH_PREFIXES: tuple[str, ...] = ("/healthz", "/readyz", "/favicon.ico")
 
 # core comes first: its runserver command must win over django.contrib.staticfiles' (which it wraps).
 INSTALLED_APPS = [

@@ -1,6 +1,6 @@
 from ddtrace.trace import Span
 
-from core.tracing.dd import DropCachedValues
+from core.tracing.dd import DropCachedValues, DropStrayCalls
 
 
 def redis_span(raw_command: str) -> Span:
@@ -37,5 +37,15 @@ def test_health_check_and_trace_page_traces_are_dropped_and_others_kept(settings
     assert drop.process_trace([request_span("http://127.0.0.1:5000/traces/123/")]) is None
     assert drop.process_trace([request_span("http://127.0.0.1:5001/healthz")]) is None
     assert drop.process_trace([request_span("http://api:5000/readyz"), Span("sqlite.query")]) is None
+    assert drop.process_trace([request_span("http://127.0.0.1:5000/favicon.ico")]) is None  # a browser's, on each page
     kept = [request_span("http://127.0.0.1:5000/think/?subject=healthz")]
     assert drop.process_trace(kept) == kept
+
+
+def test_a_trace_that_starts_with_a_redis_command_or_a_query_is_dropped_and_one_under_a_request_kept():
+    # Celery's broker upkeep; runserver's check for unapplied migrations at each start.
+    assert DropStrayCalls().process_trace([redis_span("BRPOP celery 1")]) is None
+    assert DropStrayCalls().process_trace([Span("sqlite.query", span_type="sql")]) is None
+    request = request_span("http://127.0.0.1:5001/?subject=war")
+    under = [request, Span("sqlite.query", span_type="sql", parent_id=request.span_id)]
+    assert DropStrayCalls().process_trace(under) == under

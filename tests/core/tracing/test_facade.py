@@ -1,5 +1,6 @@
 """core/tracing/__init__.py: one facade, its backend chosen once at configure time."""
 
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -7,6 +8,7 @@ from ddtrace.trace import tracer
 from django.apps import apps
 
 from core import tracing
+from core.tracing.backend import Untraced
 from core.tracing.dd import Ddtrace
 from core.tracing.otel import OpenTelemetry
 
@@ -32,6 +34,22 @@ def test_configure_picks_the_backend_that_every_call_then_goes_to(name, backend)
     tracing.configure(tracer=name, service_name="thinker-api", continue_incoming=False, untraced_paths=("/healthz",))
     assert isinstance(tracing._backend, backend)
     assert tracing.current_trace_id() is None  # outside any span
+
+
+@pytest.mark.usefixtures("unconfigured")
+def test_a_process_not_started_under_ddtrace_imports_no_tracer_and_its_spans_do_nothing(monkeypatch):
+    # A management command (migrate, collectstatic): ddtrace-run would have imported ddtrace before Django.
+    with monkeypatch.context() as patched:  # undone before `unconfigured` configures the test settings' tracer again
+        patched.delitem(sys.modules, "ddtrace")
+        tracing.configure(tracer="ddtrace", service_name="thinker-api", continue_incoming=False, untraced_paths=())
+        assert "ddtrace" not in sys.modules
+    assert isinstance(tracing._backend, Untraced)
+    headers: dict[str, str] = {}
+    with tracing.span("think", subject="war") as span, tracing.continued_from({"x-datadog-trace-id": "1"}):
+        span.set_tag("think.cache_hit", "false")
+        tracing.inject_headers(headers)
+        assert tracing.current_trace_id() is None
+    assert headers == {}
 
 
 def test_under_ddtrace_the_facades_span_is_ddtraces_with_its_tags():
