@@ -22,7 +22,7 @@ def main() -> None:
   Workshop:    step {step.number} of {LAST_STEP}, {step.title}  (STEP=1 make run ... STEP={LAST_STEP}; the steps: docs/workshop/)
   Think API:   curl 'http://127.0.0.1:5000/think/?subject=war'
   Thinker:     curl 'http://127.0.0.1:5001/?subject=war'
-  Traces:      http://127.0.0.1:8080  (Datadog's test agent; no account needed)
+  Traces:      http://127.0.0.1:5000/traces/  (both services joined; the test agent's own UI: http://127.0.0.1:8080)
   Admin:       http://127.0.0.1:5000/admin/  (make superuser creates a login; step 6: an edit re-thinks on the worker)
   Stop:        Ctrl-C
 """)

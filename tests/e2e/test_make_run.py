@@ -43,7 +43,8 @@ def cmdline(pid: int) -> str:
 
 def kept(process: Process) -> int:
     """The pid of what respawn.py keeps running for this Procfile line (the leader of its own process group)."""
-    (keeper,) = [pid for pid in descendants(process.pid) if "scripts/respawn.py" in cmdline(pid)]
+    # The line's shell execs the keeper: it is the line's process itself.
+    (keeper,) = [pid for pid in process_tree([process.pid]) if "scripts/respawn.py" in cmdline(pid)]
     (child,) = [pid for pid, (parent, _) in proc_stats().items() if parent == keeper]
     return child
 

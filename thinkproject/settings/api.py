@@ -48,6 +48,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_float("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Not its "AXES: BEGIN version ..." line at every start of every process; failed logins and lockouts are still logged.
+AXES_VERBOSE = False
 
 # Only the API renders templates: the admin and the trace page.
 TEMPLATES = [
