@@ -36,8 +36,11 @@ deploy/kubernetes/base/secrets.env:
 migrate: install .env
 	$(HONCHO) run python manage.py migrate --noinput -v0
 
+# In a terminal it asks; without one (a script) it takes DJANGO_SUPERUSER_* from .env, as docker compose does, or
+# fails saying what to set.
 superuser: migrate
-	$(HONCHO) run python manage.py createsuperuser
+	@if [ -t 0 ]; then $(HONCHO) run python manage.py createsuperuser; \
+	else $(HONCHO) run python manage.py initdb --require-superuser -v0; fi
 
 # The admin's static files (whitenoise serves them), collected once and again after an install: the project has
 # none of its own, so nothing else changes them, and collecting them takes ten seconds of CPU.

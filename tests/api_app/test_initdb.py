@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +25,25 @@ def test_initdb_without_a_username_or_password_creates_no_user(monkeypatch, miss
     monkeypatch.delenv(missing)
     call_command("initdb", verbosity=0)
     assert not get_user_model().objects.exists()
+
+
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SUPERUSER_USERNAME", "DJANGO_SUPERUSER_PASSWORD", "DJANGO_SUPERUSER_EMAIL"]
+)
+def test_make_superuser_without_a_terminal_fails_naming_what_to_set(monkeypatch, missing):
+    # The Makefile's path with no terminal to ask on: `initdb --require-superuser` reads .env's variables.
+    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "ada")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "correct horse battery staple")
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "ada@example.com")
+    monkeypatch.delenv(missing)
+    with pytest.raises(CommandError, match=f"^No {missing}: set DJANGO_SUPERUSER_USERNAME, DJANGO_SUPERUSER_PASSWORD"):
+        call_command("initdb", "--require-superuser", verbosity=0)
+    assert not get_user_model().objects.exists()
+
+
+def test_make_superuser_without_a_terminal_creates_the_user_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "ada")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "correct horse battery staple")
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "ada@example.com")
+    call_command("initdb", "--require-superuser", verbosity=0)
+    assert get_user_model().objects.get(username="ada").check_password("correct horse battery staple")
