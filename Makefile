@@ -50,7 +50,7 @@ deploy/kubernetes/base/secrets.env:
 
 # Quiet when there is nothing to apply, which is every start but the first: each `make run` checks.
 migrate: install-run .env
-	$(HONCHO) run python manage.py migrate --noinput -v0
+	$(HONCHO) run python manage.py migrate --noinput -v0 --skip-checks
 
 # In a terminal it asks; without one (a script) it takes DJANGO_SUPERUSER_* from .env, as docker compose does, or
 # fails saying what to set.
