@@ -64,9 +64,10 @@ staticfiles/.collected: $(VENV)/.installed-run | .env
 	$(HONCHO) run python manage.py collectstatic --noinput -v0
 	touch $@
 
+# The Procfile's redis line only where no Redis answers at REDIS_URL (with one, the line would only wait).
 run: migrate staticfiles/.collected
 	@$(HONCHO) run python scripts/banner.py
-	$(HONCHO) start
+	@$(HONCHO) start $$($(HONCHO) run python scripts/dev_redis.py --answering && echo "--concurrency redis=0")
 
 # The whole suite on SQLite, then what can differ between the engines (-m database) again on PostgreSQL when
 # DATABASE_URL names one (CI sets it). TEST_PROCESSES test processes run side by side (pytest-xdist): the end-to-end

@@ -3,6 +3,8 @@
 
 It stays in the foreground either way, because honcho stops every process when one exits. The Procfile runs it
 under scripts/respawn.py: a redis-server that dies is started again, and the services reconnect by themselves.
+`--answering` only says whether a Redis answers (exit 0) or not (1): make run then leaves the line out rather
+than keep three processes waiting for nothing.
 """
 
 import os
@@ -31,9 +33,14 @@ def wait_forever(message: str) -> None:
         signal.pause()
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
     url = urlparse(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
     host, port = url.hostname or "127.0.0.1", url.port or 6379
+    if argv == ["--answering"]:
+        if not answers(host, port):
+            sys.exit(1)
+        print(f"Using the Redis already answering at {host}:{port}.", file=sys.stderr)
+        return
     if answers(host, port):
         wait_forever(f"Using the Redis already answering at {host}:{port}.")
     server = shutil.which("redis-server")
@@ -48,4 +55,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

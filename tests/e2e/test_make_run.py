@@ -131,6 +131,21 @@ def test_a_killed_api_comes_back_by_itself(dev_stack_alone):
     assert kept(dev_stack_alone.api) != killed
 
 
+def test_make_runs_start_and_a_browsers_icon_leave_no_trace_above_the_learners(dev_stack_alone, trace_agent):
+    # Each runserver checks for unapplied migrations as it starts: ten one-span sqlite traces, which ddtrace's trace
+    # filter drops with Celery's broker upkeep; and a browser asks for /favicon.ico beside every page it opens.
+    stack = dev_stack_alone
+    assert requests.get(f"{stack.api_url}/favicon.ico", timeout=10).status_code == 404
+    trace_id = think(stack, fresh_subject()).headers["X-Trace-Id"]
+    # Flushed after whatever the servers traced before it: their start-up and the icon's request.
+    trace_agent.wait_for_trace(
+        trace_id, lambda spans: {"thinker-api", "thinker-microservice"} <= {s["service"] for s in spans}
+    )
+    traces = trace_agent.traces()
+    assert not [trace for trace in traces if any(not s["parent_id"] and s["type"] in ("sql", "redis") for s in trace)]
+    assert not [trace for trace in traces if any("/favicon.ico" in s["meta"].get("http.url", "") for s in trace)]
+
+
 @pytest.fixture
 def dev_redis(e2e_logs: Path) -> Iterator[tuple[str, Process]]:
     """The Procfile's redis line, starting a redis-server of its own on a free port (nothing answers there)."""
@@ -164,6 +179,17 @@ def test_a_redis_that_dies_comes_back_and_the_memo_resumes_while_the_api_answers
         assert stack.api.running() and stack.thinker.running()
     finally:
         stack.kill()
+
+
+def test_make_run_leaves_the_redis_line_out_only_where_a_redis_answers(redis_url):
+    # With one answering, the line would keep three processes (honcho's, the keeper, the script) waiting for nothing.
+    def answering(url: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "scripts/dev_redis.py", "--answering"]
+        return subprocess.run(command, env={**os.environ, "REDIS_URL": url}, cwd=REPO, capture_output=True, text=True)
+
+    assert answering(redis_url).returncode == 0
+    assert answering(f"redis://127.0.0.1:{free_port()}/0").returncode == 1
+    assert 'dev_redis.py --answering && echo "--concurrency redis=0"' in (REPO / "Makefile").read_text()
 
 
 def test_a_line_that_fails_at_start_up_is_not_retried(tmp_path):
