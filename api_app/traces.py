@@ -4,6 +4,7 @@
 Ids stay Python ints and reach the page as strings: 64-bit ids never pass through JavaScript numbers.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -13,6 +14,8 @@ import requests
 from django.conf import settings
 
 from api_app.otlp_spans import read_spans, tracer_of
+
+logger = logging.getLogger(__name__)
 
 # The seed's flame-graph colours for its services, then a palette for any others.
 SERVICE_COLORS = {
@@ -28,6 +31,26 @@ TIMEOUT_SECONDS = 3
 # Spans the web framework's instrumentation makes around a request's own work: ddtrace's view spans (five for
 # a DRF view) and its middleware spans. The page folds them under their request row; a click unfolds them.
 FRAMEWORK_SPAN_NAMES = ("django.view", "django.middleware")
+
+
+# What the pages compute with, on every span: the test agent stores whatever a client sent it.
+INTEGER_FIELDS = ("trace_id", "span_id", "start", "duration")
+
+
+def is_well_formed(span: Any) -> bool:
+    """Whether the pages can draw `span`: integer ids and times, string tags, numeric metrics. One span sent
+    without a `start`, or with a string `duration`, must not take the trace pages down for everyone."""
+    if not isinstance(span, dict) or not all(type(span.get(name)) is int for name in INTEGER_FIELDS):
+        return False
+    meta, metrics = span.get("meta", {}), span.get("metrics", {})
+    return (
+        type(span.get("parent_id", 0)) in (int, type(None))
+        and all(isinstance(span.get(name, ""), str | None) for name in ("service", "name", "resource", "type"))
+        and isinstance(meta, dict)
+        and all(isinstance(value, str) for value in meta.values())
+        and isinstance(metrics, dict)
+        and all(type(value) in (int, float) for value in metrics.values())
+    )
 
 
 def is_framework_span(span: dict[str, Any]) -> bool:
@@ -133,7 +156,7 @@ class SpanRow:
     def tags(self) -> list[tuple[str, Any]]:
         error_tags = {"error.type", "error.message", "error.stack"}
         meta = [(k, v) for k, v in self.span.get("meta", {}).items() if k not in error_tags]
-        return sorted(meta + list(self.span.get("metrics", {}).items()))
+        return sorted(meta + list(self.span.get("metrics", {}).items()), key=lambda item: item[0])
 
 
 @dataclass
@@ -160,7 +183,8 @@ class Trace:
     def root(self) -> dict[str, Any]:
         ids = {span["span_id"] for span in self.spans}
         roots = [span for span in self.spans if span.get("parent_id") not in ids]
-        return min(roots, key=lambda span: span["start"])
+        # Spans that all name each other as parents (a client can send that) have no root: take the first.
+        return min(roots or self.spans, key=lambda span: span["start"])
 
     @cached_property
     def services(self) -> list[tuple[str, str, int]]:
@@ -222,8 +246,12 @@ def _waterfall(trace: Trace) -> Trace:
     stack: list[tuple[dict[str, Any], int, SpanRow | None]] = [
         (span, 0, None) for span in sorted(children.get(None, []), key=lambda s: s["start"], reverse=True)
     ]
+    drawn: set[int] = set()  # each span once: two spans a client sent with one id would otherwise loop for ever
     while stack:
         span, depth, owner = stack.pop()
+        if id(span) in drawn:
+            continue
+        drawn.add(id(span))
         row = SpanRow(span, depth, 100 * (span["start"] - start) / total, max(100 * span["duration"] / total, 0.3))
         if owner is not None and is_framework_span(span):
             row.folded_depth, row.folded_under = owner.folded_depth, owner.span_id
@@ -250,19 +278,35 @@ def _fetch(trace_id: int | None = None) -> list[dict[str, Any]]:
             f"No test agent answers at {url} ({error}). This page reads Datadog's test agent "
             "(ddapm-test-agent); a real Datadog agent keeps no traces to read, so look in Datadog instead."
         ) from error
-    return [span for chunk in chunks for span in chunk] + _fetch_otlp(trace_id)
+    spans = [span for chunk in chunks if isinstance(chunk, list) for span in chunk] if isinstance(chunks, list) else []
+    spans += _fetch_otlp(trace_id)
+    drawable = [span for span in spans if is_well_formed(span)]
+    if len(drawable) < len(spans):
+        logger.warning(
+            "Left out %d of the test agent's spans that the trace pages cannot draw (each needs integer trace_id, "
+            "span_id, start and duration, string tags and numeric metrics): a client sent them so.",
+            len(spans) - len(drawable),
+        )
+    return drawable
 
 
 def _fetch_otlp(trace_id: int | None) -> list[dict[str, Any]]:
     """The OpenTelemetry spans the test agent holds; none if its OTLP port does not answer (a fleet all
-    on ddtrace needs none, and the ddtrace half of the page still shows)."""
+    on ddtrace needs none, and the ddtrace half of the page still shows), or answers with what is not OTLP."""
     try:
         return read_spans(settings.TRACE_STORE_OTLP_URL, TIMEOUT_SECONDS, trace_id)
     except (requests.RequestException, ValueError):
         return []
+    except (AttributeError, KeyError, TypeError) as error:  # JSON, but not OTLP's shape
+        logger.warning("Left out the test agent's OpenTelemetry spans, which are not OTLP's shape: %r", error)
+        return []
 
 
-def trace_list(*, limit: int = 50, kept_only: bool = False) -> list[Trace]:
+# How many traces the list shows, and at most (?limit=).
+LIST_LIMIT, MAX_LIST_LIMIT = 50, 500
+
+
+def trace_list(*, limit: int = LIST_LIMIT, kept_only: bool = False) -> list[Trace]:
     """The most recent traces in the test agent, newest first; `kept_only`: those sampling kept, which are all a
     Datadog agent would send on (the test agent keeps the dropped ones too)."""
     by_id: dict[int, list[dict[str, Any]]] = {}

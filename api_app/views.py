@@ -2,7 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
@@ -16,9 +16,9 @@ from rest_framework.views import APIView
 
 from api_app.serializers import MAX_SUBJECTS, ThinkQuerySerializer
 from api_app.thinker_client import check_thinker, fetch_thoughts
-from api_app.traces import TraceStoreUnavailable, trace_get, trace_list
+from api_app.traces import LIST_LIMIT, MAX_LIST_LIMIT, TraceStoreUnavailable, trace_get, trace_list
 from core.contract import MEMO_HEADER, SUBJECT_MAX_LENGTH, ThoughtData, ThoughtSerializer
-from core.errors import ErrorSerializer, ValidationErrorSerializer
+from core.errors import ErrorSerializer, ValidationErrorSerializer, json_error
 from core.health import check_database, check_redis, readiness
 from core.steps import LAST_STEP
 from thoughts.seed import SEED_THOUGHTS
@@ -134,14 +134,20 @@ class TracePageAccess(View):
 
 
 class TraceListView(TracePageAccess, TemplateView):
-    """GET /traces/: the recent traces the test agent holds; ?kept=1, only those sampling kept."""
+    """GET /traces/: the recent traces the test agent holds; ?kept=1, only those sampling kept; ?limit=N, how many."""
 
     template_name = "traces/list.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        limit = request.GET.get("limit", str(LIST_LIMIT))
+        if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= MAX_LIST_LIMIT):
+            return json_error(400, f"limit is how many traces to list: a whole number from 1 to {MAX_LIST_LIMIT}.")
+        return super().get(request, *args, limit=int(limit), **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = {**super().get_context_data(**kwargs), "kept_only": self.request.GET.get("kept") == "1"}
         try:
-            return {**context, "traces": trace_list(kept_only=context["kept_only"])}
+            return {**context, "traces": trace_list(limit=kwargs["limit"], kept_only=context["kept_only"])}
         except TraceStoreUnavailable as error:
             return {**context, "unavailable": str(error)}
 

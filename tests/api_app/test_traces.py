@@ -1,10 +1,15 @@
-"""The trace page: reads the test agent's HTTP API (a stub serving spans here), staff only unless TRACE_PAGES_OPEN."""
+"""The trace page: reads the test agent's HTTP API (a stub serving spans here, and the agent itself for what it keeps
+of a client's malformed spans), staff only unless TRACE_PAGES_OPEN."""
 
 import base64
+import logging
 
 import pytest
+import requests
+from django.test import override_settings
 
 from api_app.traces import sampling_of, trace_get
+from harness.processes import start_trace_agent
 from tests.conftest import closed_port
 from tests.stubs import StubServer, json_reply
 
@@ -322,3 +327,64 @@ def test_a_trace_that_goes_on_after_its_request_answered_marks_the_answer(admin_
 def test_a_trace_that_ends_with_its_request_has_no_answer_mark(admin_client):
     assert trace_get(trace_id=TRACE_ID).answered_pct is None
     assert 'id="answered"' not in admin_client.get(f"/traces/{TRACE_ID}/").content.decode()
+
+
+@pytest.fixture(scope="module")
+def real_agent(tmp_path_factory):
+    """Datadog's test agent itself: it keeps what a client sends, checking the ids and tags but not the times."""
+    agent = start_trace_agent(tmp_path_factory.mktemp("agent"))
+    yield agent
+    agent.process.kill()
+
+
+def test_spans_a_client_sent_malformed_are_left_out_and_both_pages_still_answer(client, settings, real_agent, caplog):
+    settings.TRACE_STORE_URL, settings.TRACE_STORE_OTLP_URL = real_agent.url, real_agent.otlp_url
+    settings.TRACE_PAGES_OPEN = True
+    no_start, string_duration = TRACE_ID + 1, TRACE_ID + 2
+    without_start = {**span(11, 0, "x", "bad", 0, 5), "trace_id": no_start}
+    del without_start["start"]
+    sent = [
+        SPANS[1],
+        [{**span(12, 0, "x", "bad", 0, 5), "trace_id": string_duration, "duration": "abc"}],
+        [without_start],
+    ]
+    assert requests.put(f"{real_agent.url}/v0.4/traces", json=sent, timeout=5).ok
+
+    with caplog.at_level(logging.WARNING, logger="api_app.traces"):
+        listed = client.get("/traces/")
+    assert listed.status_code == 200
+    assert str(TRACE_ID) in listed.content.decode()
+    assert "Left out 2 of the test agent's spans that the trace pages cannot draw" in caplog.text
+    for trace_id in (TRACE_ID, no_start, string_duration):
+        assert client.get(f"/traces/{trace_id}/").status_code == 200
+
+
+def test_a_span_id_sent_twice_one_its_own_parent_is_drawn_once_not_for_ever():
+    # The test agent itself hangs on such a payload, so a stub serves it.
+    loop = [{**span(13, 0, "x", "root", 0, 5)}, {**span(13, 13, "x", "again", 1, 2)}]
+    stub = StubServer(respond=serve([loop], [])).start()
+    try:
+        with override_settings(TRACE_STORE_URL=stub.url, TRACE_STORE_OTLP_URL=stub.url):
+            trace = trace_get(trace_id=TRACE_ID)
+    finally:
+        stub.stop()
+    assert trace is not None and [row.span["name"] for row in trace.rows] == ["root", "again"]
+
+
+@pytest.mark.parametrize("limit", ["0", "501", "ten", "-1", "2.5", "\u0663"])
+def test_a_list_limit_that_is_no_count_of_traces_is_a_400_saying_what_it_takes(admin_client, trace_store, limit):
+    response = admin_client.get("/traces/", {"limit": limit})
+    assert response.status_code == 400
+    assert response.json()["detail"] == "limit is how many traces to list: a whole number from 1 to 500."
+
+
+def test_the_list_shows_as_many_traces_as_its_limit_newest_first(admin_client, settings):
+    older = [{**s, "trace_id": TRACE_ID - 1, "start": s["start"] - 500} for s in SPANS[1]]
+    stub = StubServer(respond=serve([older, *SPANS], [])).start()
+    settings.TRACE_STORE_URL = settings.TRACE_STORE_OTLP_URL = stub.url
+    try:
+        one, both = (admin_client.get("/traces/", {"limit": limit}).content.decode() for limit in ("1", "2"))
+    finally:
+        stub.stop()
+    assert str(TRACE_ID) in one and str(TRACE_ID - 1) not in one
+    assert str(TRACE_ID) in both and str(TRACE_ID - 1) in both
