@@ -64,10 +64,10 @@ staticfiles/.collected: $(VENV)/.installed-run | .env
 	$(HONCHO) run python manage.py collectstatic --noinput -v0
 	touch $@
 
-# The Procfile's redis line only where no Redis answers at REDIS_URL (with one, the line would only wait).
+# The banner names the step; what it prints is the Procfile lines this run does without (the worker before step 6,
+# the redis line where a Redis answers), as honcho's --concurrency.
 run: migrate staticfiles/.collected
-	@$(HONCHO) run python scripts/banner.py
-	@$(HONCHO) start $$($(HONCHO) run python scripts/dev_redis.py --answering && echo "--concurrency redis=0")
+	@without=$$($(HONCHO) run python scripts/banner.py) && $(HONCHO) start $$without
 
 # The whole suite on SQLite, then what can differ between the engines (-m database) again on PostgreSQL when
 # DATABASE_URL names one (CI sets it). TEST_PROCESSES test processes run side by side (pytest-xdist): the end-to-end

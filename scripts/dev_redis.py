@@ -3,8 +3,8 @@
 
 It stays in the foreground either way, because honcho stops every process when one exits. The Procfile runs it
 under scripts/respawn.py: a redis-server that dies is started again, and the services reconnect by themselves.
-`--answering` only says whether a Redis answers (exit 0) or not (1): make run then leaves the line out rather
-than keep three processes waiting for nothing.
+make run leaves the line out where a Redis already answers (scripts/banner.py), rather than keep three processes
+waiting for nothing.
 """
 
 import os
@@ -33,14 +33,14 @@ def wait_forever(message: str) -> None:
         signal.pause()
 
 
-def main(argv: list[str]) -> None:
+def redis_address() -> tuple[str, int]:
+    """The host and port of REDIS_URL."""
     url = urlparse(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
-    host, port = url.hostname or "127.0.0.1", url.port or 6379
-    if argv == ["--answering"]:
-        if not answers(host, port):
-            sys.exit(1)
-        print(f"Using the Redis already answering at {host}:{port}.", file=sys.stderr)
-        return
+    return url.hostname or "127.0.0.1", url.port or 6379
+
+
+def main() -> None:
+    host, port = redis_address()
     if answers(host, port):
         wait_forever(f"Using the Redis already answering at {host}:{port}.")
     server = shutil.which("redis-server")
@@ -55,4 +55,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

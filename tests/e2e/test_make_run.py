@@ -181,15 +181,27 @@ def test_a_redis_that_dies_comes_back_and_the_memo_resumes_while_the_api_answers
         stack.kill()
 
 
-def test_make_run_leaves_the_redis_line_out_only_where_a_redis_answers(redis_url):
-    # With one answering, the line would keep three processes (honcho's, the keeper, the script) waiting for nothing.
-    def answering(url: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "scripts/dev_redis.py", "--answering"]
-        return subprocess.run(command, env={**os.environ, "REDIS_URL": url}, cwd=REPO, capture_output=True, text=True)
-
-    assert answering(redis_url).returncode == 0
-    assert answering(f"redis://127.0.0.1:{free_port()}/0").returncode == 1
-    assert 'dev_redis.py --answering && echo "--concurrency redis=0"' in (REPO / "Makefile").read_text()
+@pytest.mark.parametrize(
+    ("step", "redis_answers", "without"),
+    [("5", True, "--concurrency worker=0,redis=0"), ("6", True, "--concurrency redis=0"), ("6", False, ""),
+     ("1", False, "--concurrency worker=0")],
+)  # fmt: skip
+def test_make_run_starts_the_worker_at_step_6_and_a_redis_only_where_none_answers(
+    redis_url, step, redis_answers, without
+):
+    # The worker idles before step 6 (nothing is queued), and a redis line beside a Redis would only wait.
+    url = redis_url if redis_answers else f"redis://127.0.0.1:{free_port()}/0"
+    banner = subprocess.run(
+        [sys.executable, "scripts/banner.py"], env={**os.environ, "STEP": step, "REDIS_URL": url}, cwd=REPO,
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert banner.returncode == 0, banner.stderr
+    assert banner.stdout.strip() == without
+    assert f"step {step} of 6" in banner.stderr
+    assert (
+        "without=$$($(HONCHO) run python scripts/banner.py) && $(HONCHO) start $$without"
+        in (REPO / "Makefile").read_text()
+    )
 
 
 def test_a_line_that_fails_at_start_up_is_not_retried(tmp_path):
@@ -233,7 +245,7 @@ def test_the_banner_names_the_step_the_services_run_not_the_shells(tmp_path):
         text=True,
         timeout=60,
     )
-    assert "step 2 of 6, joined by hand" in banner.stdout
+    assert "step 2 of 6, joined by hand" in banner.stderr
     assert "$(HONCHO) run python scripts/banner.py" in (REPO / "Makefile").read_text()
 
 
