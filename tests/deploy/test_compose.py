@@ -53,11 +53,33 @@ def test_the_startup_order_is_db_and_redis_then_thinker_then_api(services):
     assert "db" in services["migrate"]["depends_on"]
 
 
+def published(service: dict) -> list[tuple[str, int]]:
+    """(host address, port) of each port a service publishes: `docker-compose config` (1.29) gives a port bound to
+    an address as "127.0.0.1:5001:5001/tcp", others as Compose's long form, which Compose v2 gives for both."""
+    ports = []
+    for port in service.get("ports", []):
+        if isinstance(port, str):
+            address, host_port, _ = port.split(":")
+            ports.append((address, int(host_port)))
+        else:
+            ports.append((port.get("host_ip", "0.0.0.0"), int(port["published"])))
+    return ports
+
+
 def test_the_api_and_the_thinker_are_published_on_5000_and_5001(services):
-    published = {name: [port["published"] for port in services[name]["ports"]] for name in APP_SERVICES}
-    assert published == {"api": [5000], "thinker": [5001]}
+    ports = {name: [port for _, port in published(services[name])] for name in APP_SERVICES}
+    assert ports == {"api": [5000], "thinker": [5001]}
     assert service_environment(services["api"])["PORT"] == "5000"
     assert service_environment(services["thinker"])["PORT"] == "5001"
+
+
+def test_only_the_api_is_published_beyond_this_machine(services):
+    # The thinker continues its callers' traces; the agent gives every trace to whoever asks, and takes any.
+    ports = {(name, address, port) for name, service in services.items() for address, port in published(service)}
+    assert {(name, port) for name, address, port in ports if address != "127.0.0.1"} == {("api", 5000)}
+    assert {(name, port) for name, address, port in ports if address == "127.0.0.1"} == {
+        ("thinker", 5001), ("agent", 8126), ("agent", 8080),
+    }  # fmt: skip
 
 
 def test_gunicorn_runs_one_thinker_process_and_two_api_ones_under_compose(services, monkeypatch):
