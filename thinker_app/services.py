@@ -7,7 +7,7 @@ from django.conf import settings
 from core.contract import MemoOutcome, ThoughtData
 from core.tracing import span as traced_span
 from thoughts.memo import Claim, memo_claim, memo_claim_waiting, memo_get, memo_set, memo_wait, thought_key
-from thoughts.models import Thought
+from thoughts.models import AUTHOR_MAX_LENGTH, QUOTE_MAX_LENGTH, Thought
 from thoughts.seed import SEED_THOUGHTS
 from thoughts.selectors import thought_get
 
@@ -109,6 +109,9 @@ def memoized_thought(value: Any, *, subject: str) -> ThoughtData | None:
         and value["subject"] == subject
         and isinstance(value["quote"], str)
         and isinstance(value["author"], str)
+        # Longer than the database lets a thought be: written by someone else (a 30 MB memo was served as is).
+        and len(value["quote"]) <= QUOTE_MAX_LENGTH
+        and len(value["author"]) <= AUTHOR_MAX_LENGTH
         and (value["id"] is None or type(value["id"]) is int)
     ):
         return cast(ThoughtData, value)

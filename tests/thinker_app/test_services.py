@@ -118,8 +118,19 @@ def test_asking_about_x_lock_first_does_not_take_xs_lock(pauses):
         {"id": 3},
         {"id": "3", "quote": "q", "author": "a", "subject": "war"},
         {"id": 6, "quote": "Another subject's thought.", "author": "Oscar Wilde", "subject": "mankind"},
+        {"id": 3, "quote": "q" * 1001, "author": "Agatha Christie", "subject": "war"},
+        {"id": 3, "quote": "q", "author": "a" * 101, "subject": "war"},
     ],
-    ids=["a-number", "a-string", "a-list", "a-partial-thought", "a-string-id", "another-subjects-thought"],
+    ids=[
+        "a-number",
+        "a-string",
+        "a-list",
+        "a-partial-thought",
+        "a-string-id",
+        "another-subjects-thought",
+        "a-quote-longer-than-any-thought",
+        "an-author-longer-than-any",
+    ],  # fmt: skip
 )
 def test_a_memo_of_the_wrong_shape_is_a_miss_that_is_overwritten(pauses, stored, caplog):
     cache.set(thought_key("war"), stored, timeout=30)
