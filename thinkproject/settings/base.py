@@ -119,6 +119,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # A rethink that fails (the database away, the subject's lock held throughout) retries after 1, 2, 4 ... seconds.
 RETHINK_MAX_RETRIES = env_int("RETHINK_MAX_RETRIES", 5)
 RETHINK_RETRY_BACKOFF_MAX_SECONDS = env_int("RETHINK_RETRY_BACKOFF_MAX_SECONDS", 30)
+if RETHINK_RETRY_BACKOFF_MAX_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+    raise ImproperlyConfigured(
+        f"RETHINK_RETRY_BACKOFF_MAX_SECONDS ({RETHINK_RETRY_BACKOFF_MAX_SECONDS}) must stay below "
+        f"CELERY_VISIBILITY_TIMEOUT_SECONDS ({CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout']}): a retry "
+        "waits unacknowledged in its worker, and the broker would give it to another worker meanwhile: it would run twice."
+    )
 
 THINK_DELAY_SECONDS = env_float("THINK_DELAY_SECONDS", 0.5)
 # Fault injection, like the seed's `peace` and `art`: thinking about these subjects raises.
