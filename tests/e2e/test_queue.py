@@ -235,7 +235,9 @@ def test_a_worker_killed_mid_task_gives_the_task_back_and_it_runs_again(queue_st
 def test_a_whole_worker_killed_mid_task_leaves_the_task_to_the_next_worker(queue_stack, e2e_logs):
     """SIGKILL to the worker and its pool (an OOM kill, a node lost): its task was never acknowledged, and goes back
     to the queue after the visibility timeout, for whichever worker runs then."""
-    slow = {"THINK_DELAY_SECONDS": "3", "CELERY_VISIBILITY_TIMEOUT_SECONDS": "3"}
+    # A short visibility timeout; the retries' longest delay below it, or the worker refuses to start.
+    short = {"CELERY_VISIBILITY_TIMEOUT_SECONDS": "3", "RETHINK_RETRY_BACKOFF_MAX_SECONDS": "2"}
+    slow = {"THINK_DELAY_SECONDS": "3", **short}
     running = queue_stack(worker_env=slow)  # the API only sends: the workers' visibility timeout is what counts
     (worker,) = running.workers
     running.edit("War outlives its whole worker.")
@@ -244,7 +246,7 @@ def test_a_whole_worker_killed_mid_task_leaves_the_task_to_the_next_worker(queue
     worker.popen.wait()
     assert running.memoized_quote() is None
 
-    successor = start_worker({**running.stack.env, "CELERY_VISIBILITY_TIMEOUT_SECONDS": "3"}, e2e_logs)
+    successor = start_worker({**running.stack.env, **short}, e2e_logs)
     running.workers.append(successor)
     wait_for_memo(running, "War outlives its whole worker.", timeout=60)
     wait_for_log_line(successor, "Re-thought 'war'")
