@@ -99,6 +99,14 @@ def proc_stats() -> dict[int, tuple[int, float]]:
     return stats
 
 
+def command_line(pid: int) -> str:
+    """A process's command line, its arguments joined by spaces; empty once it has gone."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
 def process_tree(root_pids: list[int], stats: dict[int, tuple[int, float]] | None = None) -> dict[int, float]:
     """These processes and all their descendants, each with its user+system CPU seconds (`stats`: one proc_stats())."""
     stats = proc_stats() if stats is None else stats

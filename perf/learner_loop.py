@@ -22,9 +22,13 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import requests
+
+from harness.processes import TraceStore, command_line, process_tree, wait_until
 
 REPO = Path(__file__).resolve().parent.parent
 API = "http://127.0.0.1:5000"
@@ -54,13 +58,10 @@ def port_taken(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def wait_for(check, what: str, timeout: float = TIMEOUT_SECONDS) -> float:
+def seconds_until(check: Callable[[], Any], what: str, timeout: float = TIMEOUT_SECONDS) -> float:
     """Seconds until `check()` is true, polled every 0.1 s."""
     started = time.monotonic()
-    while not check():
-        if time.monotonic() - started > timeout:
-            raise SystemExit(f"bench-loop: no {what} within {timeout:.0f} s")
-        time.sleep(0.1)
+    wait_until(check, timeout=timeout, what=what, interval=0.1)
     return time.monotonic() - started
 
 
@@ -74,27 +75,9 @@ def answers(url: str) -> bool:
 def joined(trace_id: str) -> bool:
     """Whether the test agent holds the trace with spans of both services."""
     try:
-        chunks = requests.get(f"{AGENT}/test/traces", params={"trace_ids": trace_id}, timeout=5).json()
+        return SERVICES <= {span.get("service") for span in TraceStore(AGENT).spans(trace_id)}
     except (requests.RequestException, ValueError):
         return False
-    return SERVICES <= {span.get("service") for chunk in chunks for span in chunk}
-
-
-def process_tree(root: int) -> list[int]:
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-    tree, frontier = [root], [root]
-    while frontier:
-        pid = frontier.pop()
-        children = [child for child, parent in parents.items() if parent == pid]
-        tree += children
-        frontier += children
-    return tree
 
 
 def rss_kb(pid: int) -> int:
@@ -103,13 +86,6 @@ def rss_kb(pid: int) -> int:
     except OSError:
         return 0
     return next((int(line.split()[1]) for line in lines if line.startswith("VmRSS:")), 0)
-
-
-def command_of(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
-    except OSError:
-        return ""
 
 
 class MakeRun:
@@ -129,7 +105,7 @@ class MakeRun:
         os.killpg(self.popen.pid, signal.SIGINT)
         try:
             self.popen.wait(timeout=60)
-            wait_for(lambda: not any(port_taken(port) for port in PORTS), "ports free", timeout=30)
+            seconds_until(lambda: not any(port_taken(port) for port in PORTS), "ports free", timeout=30)
         finally:
             try:
                 os.killpg(self.popen.pid, signal.SIGKILL)
@@ -139,7 +115,9 @@ class MakeRun:
 
     def holds(self) -> list[tuple[int, int, str]]:
         """(RSS in KB, pid, command) of every process it started."""
-        return sorted(((rss_kb(pid), pid, command_of(pid)) for pid in process_tree(self.popen.pid)), reverse=True)
+        return sorted(
+            ((rss_kb(pid), pid, command_line(pid).strip()) for pid in process_tree([self.popen.pid])), reverse=True
+        )
 
 
 def terminal(log: Path) -> dict[str, object]:
@@ -176,9 +154,9 @@ def main() -> None:
         checkout = REPO
     run = MakeRun(checkout, 6, workdir / "run-6.log", env)
     try:
-        wait_for(lambda: answers(README_CURLS[0]), "answer from the API")
+        seconds_until(lambda: answers(README_CURLS[0]), "answer from the API")
         trace_id = requests.get(README_CURLS[0], timeout=5).headers["X-Trace-Id"]
-        wait_for(lambda: joined(trace_id), "joined trace in the test agent", timeout=30)
+        seconds_until(lambda: joined(trace_id), "joined trace in the test agent", timeout=30)
         figures["clone_to_first_joined_trace_s"] = round(time.monotonic() - started, 1)
         for url in README_CURLS:
             requests.get(url, timeout=10)
@@ -193,7 +171,7 @@ def main() -> None:
     for turn in range(3):
         run = MakeRun(checkout, args.step, workdir / f"run-{args.step}-{turn}.log", env)
         try:
-            changes.append(round(wait_for(lambda: answers(README_CURLS[0]), "answer after a step change"), 1))
+            changes.append(round(seconds_until(lambda: answers(README_CURLS[0]), "answer after a step change"), 1))
         finally:
             run.stop()
     figures["step_change_s"] = changes

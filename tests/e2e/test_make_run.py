@@ -19,6 +19,7 @@ from harness.processes import (
     Stack,
     TraceAgent,
     boot_dev_stack,
+    command_line,
     free_port,
     proc_stats,
     process_tree,
@@ -34,17 +35,10 @@ def descendants(pid: int) -> list[int]:
     return sorted(set(process_tree([pid])) - {pid})
 
 
-def cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
 def kept(process: Process) -> int:
     """The pid of what respawn.py keeps running for this Procfile line (the leader of its own process group)."""
     # The line's shell execs the keeper: it is the line's process itself.
-    (keeper,) = [pid for pid in process_tree([process.pid]) if "scripts/respawn.py" in cmdline(pid)]
+    (keeper,) = [pid for pid in process_tree([process.pid]) if "scripts/respawn.py" in command_line(pid)]
     (child,) = [pid for pid, (parent, _) in proc_stats().items() if parent == keeper]
     return child
 
@@ -121,7 +115,7 @@ def test_a_thinker_whose_autoreloader_alone_dies_comes_back_without_the_orphan_i
         )
         assert not Path(f"/proc/{server}").exists()
     finally:
-        if "runserver" in cmdline(server):  # left behind (what this test catches): it must not outlive the run
+        if "runserver" in command_line(server):  # left behind (what this test catches): it must not outlive the run
             os.kill(server, signal.SIGKILL)
 
 
