@@ -3,8 +3,12 @@ Celery worker (prefork, under ddtrace-run or the OpenTelemetry SDK) runs the thi
 reader gets a hit with the edited thought. One trace from the admin's POST to the worker's database and Redis
 spans, in every combination of tracers; nothing lost or stale when the broker, the worker or the database fail."""
 
+import base64
+import json
 import os
 import signal
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +36,7 @@ from harness.processes import (
     wait_until,
 )
 from harness.spans import WORKER, Span, by_name, database_spans, dump, queue_spans, redis_spans, server_spans
+from scripts import respawn
 from tests.conftest import closed_port
 
 WAR = "/admin/thinker_app/thought/{pk}/change/"
@@ -312,17 +317,75 @@ def test_a_task_that_fails_retries_with_backoff_and_its_error_is_on_the_workers_
     assert running.memoized_quote() is None  # nothing stale: readers think for themselves
 
 
+def forged(envelope: dict, body: object = None, content_type: str = "application/json", **headers: object) -> bytes:
+    """A copy of a real rethink's message as kombu keeps it on Redis, with its own id and delivery tag, and `body`
+    (JSON unless it is bytes, encoded as Celery encodes one), its content type or `headers` changed."""
+    message = json.loads(json.dumps(envelope))
+    message["headers"].update(id=str(uuid.uuid4()), **headers)
+    message["properties"]["delivery_tag"] = str(uuid.uuid4())
+    message["content-type"] = content_type
+    if body is not None:
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        message["body"] = base64.b64encode(raw).decode()
+    return json.dumps(message).encode()
+
+
+def test_messages_the_worker_cannot_run_are_kept_aside_and_the_next_one_runs(queue_stack, e2e_logs):
+    """#44: a malformed message once ended the worker, was restored, and ended the next one, forever; wrong arguments
+    were thought about (a 1 MB subject memoized and logged). Each is refused once, kept with why, and the edit
+    queued behind them runs, in the same worker process."""
+    running = queue_stack(workers=0)
+    running.edit("War, behind the bad messages.")
+    broker = redis.Redis.from_url(running.broker_url)
+    edit = broker.rpop("celery")
+    envelope = json.loads(edit)
+    bad = {
+        "not [args, kwargs, options]": forged(envelope, body={"a": 1}),
+        "timelimit": forged(envelope, timelimit="abc"),
+        "do not fit": forged(envelope, body=[[], {"topic": "war"}, {}]),
+        "is a int": forged(envelope, body=[[123], {}, {}]),
+        "is a list": forged(envelope, body=[[["war"]], {}, {}]),
+        "is a dict": forged(envelope, body=[[{"subject": "war"}], {}, {}]),
+        "no more than 32 characters": forged(envelope, body=[["war" * 350_000], {}, {}]),
+        "control and invisible": forged(envelope, body=[["war\r\nSET x 1"], {}, {}]),
+        "no task named": forged(envelope, task="thinker_app.tasks.nothing"),
+        "application/x-yaml": forged(envelope, body=b"- [war]\n- {}\n- {}\n", content_type="application/x-yaml"),
+    }
+    broker.lpush("celery", *bad.values(), edit)  # taken from the right: the bad ones first
+
+    (worker,) = running.workers = [start_worker(running.stack.env, e2e_logs)]
+    wait_for_memo(running, "War, behind the bad messages.")
+    kept = [json.loads(record) for record in broker.lrange("thinker:dead-letters", 0, -1)]
+    assert len(kept) == len(bad), kept
+    for why in bad:  # in the order the pool's processes finished, not the queue's
+        assert [record for record in kept if why in record["reason"] and len(record["body"]) <= 4096], (why, kept)
+    assert worker.popen.poll() is None and "Unrecoverable error" not in worker.log()
+    assert worker.log().count("Refused task") == len(bad) and "Re-thought 'war'" in worker.log()
+    assert max(map(len, worker.log().splitlines())) < 5000  # the 1 MB subject is in no log line
+    assert broker.llen("celery") == 0 and broker.hlen("unacked") == 0
+
+
 def test_make_runs_worker_line_warms_the_memo_after_an_edit(e2e_logs, redis_url, trace_agent):
-    """The Procfile's worker line, beside its runserver pair, as `make run` starts them."""
+    """The Procfile's worker line, beside its runserver pair, as `make run` starts them; garbage pushed onto its queue
+    by hand ends the worker inside kombu (#44: no hook there), and the keeper starts it again for the next edit."""
     broker_url = own_redis_database(redis_url)
     stack = boot_dev_stack(e2e_logs, redis_url, trace_agent.url, CELERY_BROKER_URL=broker_url)
     worker = start_procfile_line("worker", service_env(**stack.env), e2e_logs, 0)
+    started = time.monotonic()
     try:
         worker.wait_ready(lambda: " ready." in worker.log())
         running = QueueStack(stack, [worker], admin_session(stack.api_url, *ADMIN), broker_url)
         assert running.edit("War, as make run's worker thought it.").status_code == 302
         wait_for_memo(running, "War, as make run's worker thought it.")
         assert think(stack, "war").headers["X-Think-Memo"] == "hit"
+
+        # The keeper starts again only a worker that outlived its start-up window (a quick exit is a settings error).
+        time.sleep(max(0.0, respawn.STARTUP_SECONDS - (time.monotonic() - started)))
+        redis.Redis.from_url(broker_url).lpush("celery", b"this is not json at all")
+        wait_until(lambda: "Unrecoverable error: JSONDecodeError" in worker.log(), timeout=10, what="kombu to fail")
+        assert running.edit("War, after the garbage.").status_code == 302
+        wait_for_memo(running, "War, after the garbage.", timeout=30)
+        assert worker.log().count(" ready.") == 2
     finally:
         worker.kill()
         stack.kill()

@@ -116,6 +116,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # Publishing retries once, at once: then the save goes on without its rethink (readers pay one miss).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# The Redis list on the broker where the worker keeps the messages it refuses (thinker_app/dead_letters.py).
+DEAD_LETTERS_KEY = "thinker:dead-letters"
 # A rethink that fails (the database away, the subject's lock held throughout) retries after 1, 2, 4 ... seconds.
 RETHINK_MAX_RETRIES = env_int("RETHINK_MAX_RETRIES", 5)
 RETHINK_RETRY_BACKOFF_MAX_SECONDS = env_int("RETHINK_RETRY_BACKOFF_MAX_SECONDS", 30)

@@ -31,3 +31,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast log
 # The broker is the real Redis: the tasks tests queue go to a queue of their own, which no make run worker reads
 # (tests/conftest.py empties it).
 CELERY_TASK_DEFAULT_QUEUE = f"thinker-test-{TEST_PROCESS}"
+DEAD_LETTERS_KEY = f"thinker-test-{TEST_PROCESS}:dead-letters"
