@@ -1,13 +1,15 @@
 #!/usr/bin/env python
 """make run's banner, and which of the Procfile's lines it leaves out, from the environment the services get
-(honcho's: tracing.env, then .env, which wins over the shell), so the step it names is the step they run; a STEP
-they would refuse stops make run here.
+(honcho's: tracing.env, then .env, which wins over the shell), so the step it names is the step they run. A value
+the services would refuse (a STEP, a negative THINK_DELAY_SECONDS, sampling rules a tracer cannot read) stops make
+run here, with one line naming the variable, before any service starts: their settings are loaded here first.
 
 The banner goes to stderr. Standard output is honcho's `--concurrency` for the lines this run does without: the
 worker before step 6 (no earlier step queues anything, and it is another Django and ddtrace to start), and the
 redis line where a Redis already answers (it would only wait).
 """
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -17,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from dev_redis import answers, redis_address  # noqa: E402  (beside this file)
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
-from core.steps import LAST_STEP, Step, step_from  # noqa: E402
+from core.steps import LAST_STEP, Step  # noqa: E402
+from core.tracing.launch import check_tracer_switches  # noqa: E402
 
 
 def left_out(step: Step, redis_answers: bool) -> list[str]:
@@ -27,8 +30,10 @@ def left_out(step: Step, redis_answers: bool) -> list[str]:
 
 def main() -> None:
     try:
-        step = step_from(os.environ.get("STEP"))
-    except ImproperlyConfigured as error:
+        check_tracer_switches(os.environ)
+        # The API's settings read every variable the services do (the thinker's and the worker's add none).
+        step = importlib.import_module("thinkproject.settings.api").STEP
+    except (ImproperlyConfigured, ValueError) as error:
         sys.exit(f"make run: {error}")
     host, port = redis_address()
     redis_answers = answers(host, port)

@@ -249,3 +249,26 @@ def test_a_step_the_services_would_refuse_stops_make_run_before_they_start():
     )
     assert refused.returncode != 0
     assert "STEP must be one of 1 (broken in two)" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        (
+            "THINK_DELAY_SECONDS",
+            "-1",
+            "THINK_DELAY_SECONDS must be a number of at least 0; not '-1'.",
+        ),  # thinks all 500
+        ("THINK_CACHE_TTL_SECONDS", "-5", "THINK_CACHE_TTL_SECONDS must be a whole number of at least 1"),  # no memo
+        ("THINKER_TIMEOUT_SECONDS", "soon", "THINKER_TIMEOUT_SECONDS must be a number above 0; not 'soon'."),
+        ("TRACE_PAGES_OPEN", "maybe", "TRACE_PAGES_OPEN must be true or false"),
+        ("DD_TRACE_SAMPLING_RULES", '[{"sample_rate": 2}]', "DD_TRACE_SAMPLING_RULES must be a JSON list of rules"),
+        ("DD_DBM_PROPAGATION_MODE", "bogus", "DD_DBM_PROPAGATION_MODE must be one of disabled, service, full"),
+    ],
+)
+def test_a_value_the_services_would_refuse_stops_make_run_with_one_line_naming_it(variable, value, says):
+    """#44, 9: each of these started, then failed every think, never memoized, or printed tracebacks."""
+    env = {**os.environ, "DJANGO_SECRET_KEY": "x", variable: value}
+    refused = subprocess.run([sys.executable, "scripts/banner.py"], env=env, cwd=REPO, capture_output=True, text=True)
+    assert refused.returncode != 0 and refused.stdout == ""
+    assert refused.stderr.splitlines() == [refused.stderr.strip()] and says in refused.stderr, refused.stderr

@@ -44,8 +44,8 @@ MIDDLEWARE = [
 # address alone or the user alone: nobody can lock the admin out from elsewhere. The address is REMOTE_ADDR,
 # never a client's X-Forwarded-For. Attempts are kept in the database (the admin lists them).
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_float("AXES_COOLOFF_MINUTES", 15))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("AXES_COOLOFF_MINUTES", 15, above=0))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Not its "AXES: BEGIN version ..." line at every start of every process; failed logins and lockouts are still logged.
@@ -74,7 +74,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 THINKER_URL = env_str("THINKER_URL", "http://127.0.0.1:5001")
-THINKER_TIMEOUT_SECONDS = env_float("THINKER_TIMEOUT_SECONDS", 2.0)
+THINKER_TIMEOUT_SECONDS = env_float("THINKER_TIMEOUT_SECONDS", 2.0, above=0)
 # Where a person looks at traces; the index page links to it.
 TRACE_UI_URL = env_str("TRACE_UI_URL", "http://127.0.0.1:8080")
 # Where the trace page reads traces from: the test agent's HTTP API (by default, the agent we send to).

@@ -41,7 +41,7 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 3600)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 3600, minimum=0)
     # Subdomains and the preload list commit a whole domain for months: the domain's owner decides.
     SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 else:
@@ -52,15 +52,15 @@ else:
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
         conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A dead or slow database must cost a request seconds, not a hung worker.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 3),
-        options=f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT_MS', 5000)}",
+        connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 3, minimum=1),
+        options=f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT_MS', 5000, minimum=1)}",
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -75,8 +75,8 @@ CACHES = {
             # hands back would let whoever can write to it run code in our processes.
             "SERIALIZER": "django_redis.serializers.json.JSONSerializer",
             # Short timeouts: a dead or slow Redis must cost a request milliseconds, not a hung worker.
-            "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT_SECONDS", 0.25),
-            "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT_SECONDS", 0.25),
+            "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT_SECONDS", 0.25, above=0),
+            "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT_SECONDS", 0.25, above=0),
         },
     }
 }
@@ -100,27 +100,27 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Each pool process reserves one task at a time, so tasks spread over the workers instead of queueing behind one.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2, minimum=1)
 # The worker logs through LOGGING below (Datadog's layout, with the trace ids), not a handler of Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A task taken but not acknowledged (its worker died) goes back to the queue after this long. It must outlast
     # the longest retry delay (RETHINK_RETRY_BACKOFF_MAX_SECONDS): a retry waits, unacknowledged, in its worker.
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 60),
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 60, minimum=1),
     # Each worker looks for such tasks when it starts and every 10 s (kombu's default scans every 10th time, 100 s).
     "unacked_restore_throttle": 1,
     # A dead or hung broker must cost an admin save a second, not a hung request.
-    "socket_connect_timeout": env_float("CELERY_BROKER_CONNECT_TIMEOUT_SECONDS", 0.5),
-    "socket_timeout": env_float("CELERY_BROKER_TIMEOUT_SECONDS", 2.0),
+    "socket_connect_timeout": env_float("CELERY_BROKER_CONNECT_TIMEOUT_SECONDS", 0.5, above=0),
+    "socket_timeout": env_float("CELERY_BROKER_TIMEOUT_SECONDS", 2.0, above=0),
 }
 # Publishing retries once, at once: then the save goes on without its rethink (readers pay one miss).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # The Redis list on the broker where the worker keeps the messages it refuses (thinker_app/dead_letters.py).
 DEAD_LETTERS_KEY = "thinker:dead-letters"
 # A rethink that fails (the database away, the subject's lock held throughout) retries after 1, 2, 4 ... seconds.
-RETHINK_MAX_RETRIES = env_int("RETHINK_MAX_RETRIES", 5)
-RETHINK_RETRY_BACKOFF_MAX_SECONDS = env_int("RETHINK_RETRY_BACKOFF_MAX_SECONDS", 30)
+RETHINK_MAX_RETRIES = env_int("RETHINK_MAX_RETRIES", 5, minimum=0)
+RETHINK_RETRY_BACKOFF_MAX_SECONDS = env_int("RETHINK_RETRY_BACKOFF_MAX_SECONDS", 30, minimum=1)
 if RETHINK_RETRY_BACKOFF_MAX_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
     raise ImproperlyConfigured(
         f"RETHINK_RETRY_BACKOFF_MAX_SECONDS ({RETHINK_RETRY_BACKOFF_MAX_SECONDS}) must stay below "
@@ -128,21 +128,21 @@ if RETHINK_RETRY_BACKOFF_MAX_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibil
         "waits unacknowledged in its worker, and the broker would give it to another worker meanwhile: it would run twice."
     )
 
-THINK_DELAY_SECONDS = env_float("THINK_DELAY_SECONDS", 0.5)
+THINK_DELAY_SECONDS = env_float("THINK_DELAY_SECONDS", 0.5, minimum=0)
 # Fault injection, like the seed's `peace` and `art`: thinking about these subjects raises.
 THINK_FAIL_SUBJECTS = set(env_list("THINK_FAIL_SUBJECTS", []))
-THINK_CACHE_TTL_SECONDS = env_int("THINK_CACHE_TTL_SECONDS", 30)
+THINK_CACHE_TTL_SECONDS = env_int("THINK_CACHE_TTL_SECONDS", 30, minimum=1)
 # Single flight: how long a miss holds its Redis lock, and the longest others wait for its answer. A
 # leader killed mid-think (SIGKILL, OOM) leaves its lock this long: the pause plus half a second keeps its
 # followers' wait plus their own think under the API's THINKER_TIMEOUT_SECONDS (2 s), so a replica that
 # dies loses no request (tests/e2e/test_scale_out.py).
-THINK_LOCK_TIMEOUT_SECONDS = env_float("THINK_LOCK_TIMEOUT_SECONDS", THINK_DELAY_SECONDS + 0.5)
+THINK_LOCK_TIMEOUT_SECONDS = env_float("THINK_LOCK_TIMEOUT_SECONDS", THINK_DELAY_SECONDS + 0.5, above=0)
 # How often, at most, a process logs that Redis is unreachable (one line per interval, not per request).
-REDIS_WARNING_INTERVAL_SECONDS = env_float("REDIS_WARNING_INTERVAL_SECONDS", 60.0)
+REDIS_WARNING_INTERVAL_SECONDS = env_float("REDIS_WARNING_INTERVAL_SECONDS", 60.0, minimum=0)
 
 # runserver (`make run`) lets go of a connection that sends nothing for this long: a half-open socket or an
 # idle kept-alive one (gunicorn's `keepalive` is the same 5 s).
-RUNSERVER_IDLE_TIMEOUT_SECONDS = env_float("RUNSERVER_IDLE_TIMEOUT_SECONDS", 5.0)
+RUNSERVER_IDLE_TIMEOUT_SECONDS = env_float("RUNSERVER_IDLE_TIMEOUT_SECONDS", 5.0, above=0)
 
 # The workshop's step (core/steps.py): how the trace crosses the hop, the datastore, the memo.
 STEP = step_from(env_str("STEP", ""))

@@ -79,6 +79,37 @@ def test_a_wrong_service_stops_the_launcher_and_manage_py_naming_the_services():
         assert result.returncode == 1 and "SERVICE must be one of api, thinker, worker; not 'frontend'" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "accepts"),
+    [
+        ("DD_TRACE_SAMPLING_RULES", '[{"sample_rate": 2}]', "each with a sample_rate from 0 to 1"),  # ddtrace clamps
+        ("DD_TRACE_SAMPLING_RULES", "not json", "a JSON list of rules"),  # ddtrace logs a traceback per sampler
+        ("DD_TRACE_SAMPLING_RULES", '[{"rate": 0.5}]', "each with a sample_rate"),
+        ("DD_DBM_PROPAGATION_MODE", "bogus", "one of disabled, service, full"),
+    ],
+)
+def test_a_switch_both_tracers_read_stops_the_launcher_with_one_line_under_either(variable, value, accepts):
+    """#44, 9: the SDK died on a sample_rate of 2 where ddtrace clamped it; 'not json' printed 12 tracebacks."""
+    answers = {
+        tracer: run([sys.executable, "-m", "core.tracing.launch", "true"], TRACER=tracer, **{variable: value})
+        for tracer in ("ddtrace", "otel")
+    }
+    assert answers["ddtrace"].stderr == answers["otel"].stderr
+    assert answers["ddtrace"].returncode == answers["otel"].returncode == 1
+    (line,) = answers["ddtrace"].stderr.splitlines()
+    assert line.startswith(f"{variable} must be") and accepts in line and repr(value) in line
+
+
+def test_sampling_rules_and_modes_either_tracer_can_use_pass(tmp_path):
+    for variable, value in [
+        ("DD_TRACE_SAMPLING_RULES", '[{"sample_rate": 0.5}]'),
+        ("DD_TRACE_SAMPLING_RULES", '[{"sample_rate": 1, "service": "thinker-api", "name": "django.request"}]'),
+        ("DD_DBM_PROPAGATION_MODE", "full"),
+    ]:
+        result = run([sys.executable, "-m", "core.tracing.launch", "true"], TRACER="otel", **{variable: value})
+        assert result.returncode == 0 and result.stderr == "", (variable, value, result.stderr)
+
+
 def test_the_launcher_names_the_service_in_traces_unless_dd_service_does():
     script = "import os; print(os.environ['DD_SERVICE'])"
     named = run([sys.executable, "-m", "core.tracing.launch", sys.executable, "-c", script], SERVICE="thinker")
