@@ -1,11 +1,14 @@
 """Errors in the trace: a failing or slow thinker shows in both services' spans and answers 502/504 JSON."""
 
+import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 
+import psycopg
 import pytest
 import requests
 
-from harness.processes import stack_env, start_api, think
+from harness.processes import ADMIN, admin_post, admin_session, stack_env, start_api, think
 from harness.spans import api_root, by_name, dump, joined, thinker_requests
 from tests.stubs import StubServer, json_reply
 
@@ -76,3 +79,37 @@ def test_a_thinker_slower_than_the_timeout_is_a_504_marked_in_the_trace(e2e_logs
     (hop,) = by_name(spans, "requests.request")
     assert hop["error"] == 1 and "Timeout" in hop["meta"]["error.type"], dump(spans)
     assert api_root(spans)["error"] == 1
+
+
+@contextmanager
+def database_locked(database_url: str) -> Iterator[None]:
+    """The stack's database held by another client: SQLite's whole file (BEGIN EXCLUSIVE), PostgreSQL's thought
+    table (LOCK TABLE), released when the block ends."""
+    if database_url.startswith("sqlite"):
+        holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+    else:
+        holder = psycopg.connect(database_url)
+        holder.execute("LOCK TABLE thinker_app_thought IN ACCESS EXCLUSIVE MODE")
+    try:
+        yield
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+@pytest.mark.database
+def test_an_admin_save_while_the_database_is_locked_is_a_503_page_and_the_edit_can_be_saved_again(stack):
+    """#44, 6: the save answered a raw JSON 500 in the admin's browser. The admin is HTML: its answer is a page
+    that says nothing was saved and to try again; the API's own endpoints keep the JSON shape."""
+    admin = admin_session(stack.api_url, *ADMIN)
+    edit = {"quote": "War, saved once the lock is gone.", "author": "Agatha Christie", "subject": "war"}
+    with database_locked(stack.env["DATABASE_URL"]):
+        refused = admin_post(admin, stack.api_url, "/admin/thinker_app/thought/3/change/", edit)
+    assert refused.status_code == 503 and refused.headers["Content-Type"].startswith("text/html"), refused.text[:300]
+    assert "Nothing was saved" in refused.text and "Traceback" not in refused.text
+    assert "War, saved once" not in think(stack, "war").text  # nothing saved, nothing memoized
+
+    saved = admin_post(admin, stack.api_url, "/admin/thinker_app/thought/3/change/", edit)  # the same form again
+    assert saved.status_code == 302
+    assert "AttributeError" not in stack.api.log()
