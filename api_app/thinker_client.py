@@ -1,8 +1,11 @@
 """The one client of the thinker: a keep-alive session, a timeout, and errors mapped to 502/504."""
 
 import logging
+import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from contextvars import copy_context
 from typing import Any, NamedTuple, cast, get_args
 
@@ -15,10 +18,8 @@ from core.tracing.propagation import headers_for_thinker, inject_on_the_wire
 
 logger = logging.getLogger(__name__)
 
-# Per process, bounded. Threads fetch the subjects of multi-subject requests (10 at most each);
-# the pool keeps a connection for every thread that can call the thinker at once (gunicorn's
-# threads plus these), so none is opened and discarded under load.
-FETCH_THREADS = 16
+# Idle keep-alive connections to the thinker the session keeps, per process; calls beyond them open and close their
+# own.
 POOL_CONNECTIONS = 32
 # Before the one retry of a dropped connection: a replica killed mid-request still accepts connections
 # for the few milliseconds its processes take to die (measured up to ~20 ms); then it refuses them and
@@ -41,6 +42,38 @@ class ThinkerTimeout(APIException):
     status_code = 504
     default_code = "thinker_timeout"
     default_detail = "The thinker did not answer in time."
+
+
+class ApiBusy(APIException):
+    status_code = 503
+    default_code = "api_busy"
+    default_detail = "The API is making as many thinker calls as it may at once; try again shortly."
+    wait = 1  # DRF's handler sends it as Retry-After
+
+
+class CallBudget:
+    """At most `limit` thinker calls in flight in this process. A request takes all the calls it needs at once, or
+    none: a full API refuses it (ApiBusy, 503) at once rather than queue it behind the others."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.in_flight = 0
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def take(self, calls: int) -> Iterator[None]:
+        with self._lock:
+            if self.in_flight + calls > self.limit:
+                raise ApiBusy(
+                    f"The API is making as many thinker calls as it may at once ({self.limit}, "
+                    "THINKER_MAX_CALLS_IN_FLIGHT); try again shortly."
+                )
+            self.in_flight += calls
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.in_flight -= calls
 
 
 class _ThinkerAdapter(requests.adapters.HTTPAdapter):
@@ -66,7 +99,7 @@ def _new_session() -> requests.Session:
 
 
 _session = _new_session()
-_executor = ThreadPoolExecutor(max_workers=FETCH_THREADS, thread_name_prefix="thinker-client")
+_budget = CallBudget(settings.THINKER_MAX_CALLS_IN_FLIGHT)
 
 
 def _thinker_url(path: str) -> str:
@@ -127,11 +160,16 @@ def check_thinker() -> None:
 
 
 def fetch_thoughts(*, subjects: list[str]) -> list[ThinkerAnswer]:
-    """The thoughts on `subjects`, in order, fetched concurrently within the caller's trace."""
-    if len(subjects) == 1:
-        return [fetch_thought(subject=subjects[0])]
-    # Each fetch runs in a copy of this thread's context, where ddtrace keeps the active span, so its
-    # HTTP hop joins the request's trace. ddtrace's futures integration would do it for every executor,
-    # gunicorn's own included; tracing.env turns it off (perf/BENCHMARKS.md).
-    futures = [_executor.submit(copy_context().run, fetch_thought, subject=subject) for subject in subjects]
-    return [future.result() for future in futures]
+    """The thoughts on `subjects`, in order, fetched concurrently within the caller's trace; ApiBusy (503) when this
+    process already makes THINKER_MAX_CALLS_IN_FLIGHT calls."""
+    with _budget.take(len(subjects)):
+        if len(subjects) == 1:
+            return [fetch_thought(subject=subjects[0])]
+        # Threads of this request's own (10 at most): a pool shared by every request queued one client's subjects
+        # behind another's (two memo hits waited 14.7 s behind a flood of misses).
+        with ThreadPoolExecutor(max_workers=len(subjects), thread_name_prefix="thinker-client") as executor:
+            # Each fetch runs in a copy of this thread's context, where ddtrace keeps the active span, so its
+            # HTTP hop joins the request's trace. ddtrace's futures integration would do it for every executor,
+            # gunicorn's own included; tracing.env turns it off (perf/BENCHMARKS.md).
+            futures = [executor.submit(copy_context().run, fetch_thought, subject=subject) for subject in subjects]
+            return [future.result() for future in futures]

@@ -99,6 +99,11 @@ class ThinkView(APIView):
                 ValidationErrorSerializer, description="Missing, blank, too long or too many subjects."
             ),
             502: OpenApiResponse(ErrorSerializer, description="The thinker failed or could not be reached."),
+            503: OpenApiResponse(
+                ErrorSerializer,
+                description="The API makes as many thinker calls as it may at once (THINKER_MAX_CALLS_IN_FLIGHT); "
+                "try again after Retry-After.",
+            ),
             504: OpenApiResponse(
                 ErrorSerializer, description="The thinker did not answer within THINKER_TIMEOUT_SECONDS."
             ),

@@ -28,6 +28,10 @@ class RecordedRequest:
     headers: dict[str, str]
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # a fan-out's connections arrive together: none refused and retried a second later
+
+
 @dataclass
 class StubServer:
     """Answers GETs with `respond(request) -> Reply`; every request is kept in `requests`."""
@@ -64,7 +68,7 @@ class StubServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

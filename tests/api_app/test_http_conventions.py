@@ -70,7 +70,7 @@ def test_the_api_publishes_its_openapi_schema(client):
     schema = response.json()
     parameters = schema["paths"]["/think/"]["get"]["parameters"]
     assert parameters[0]["name"] == "subject" and parameters[0]["schema"]["maxItems"] == 10
-    assert set(schema["paths"]["/think/"]["get"]["responses"]) == {"200", "400", "502", "504"}
+    assert set(schema["paths"]["/think/"]["get"]["responses"]) == {"200", "400", "502", "503", "504"}
 
 
 @pytest.mark.thinker

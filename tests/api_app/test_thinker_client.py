@@ -1,13 +1,25 @@
 """api_app/thinker_client.py against a real HTTP server standing in for the thinker (tests/stubs.py)."""
 
 import logging
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
-from api_app.thinker_client import ThinkerTimeout, ThinkerUnavailable, fetch_thought, fetch_thoughts
+from api_app import thinker_client
+from api_app.thinker_client import (
+    ApiBusy,
+    CallBudget,
+    ThinkerTimeout,
+    ThinkerUnavailable,
+    fetch_thought,
+    fetch_thoughts,
+)
+from harness.processes import wait_until
 from tests.conftest import closed_port
-from tests.stubs import Reply, json_reply, thought
+from tests.stubs import RecordedRequest, Reply, json_reply, thought
 
 
 def test_the_answer_is_the_thought_and_the_memo_outcome_the_thinker_sent(stub_thinker):
@@ -104,3 +116,70 @@ def test_a_timeout_raises_timeout_and_is_not_retried(stub_thinker, settings):
     with pytest.raises(ThinkerTimeout):
         fetch_thought(subject="war")
     assert len(stub_thinker.requests) == 1
+
+
+@pytest.fixture
+def held_floods(stub_thinker) -> Iterator[threading.Event]:
+    """The stub thinker answers `flood-*` subjects only once the test sets the event it yields (at the end, at the
+    latest), and every other subject at once."""
+    release = threading.Event()
+
+    def respond(request: RecordedRequest) -> Reply:
+        subject = request.query["subject"][0]
+        if subject.startswith("flood-"):
+            release.wait(30)
+        return json_reply(thought(subject))
+
+    stub_thinker.respond = respond
+    yield release
+    release.set()
+
+
+def floods(requests_: int) -> list[list[str]]:
+    return [[f"flood-{n}-{i}" for i in range(10)] for n in range(requests_)]
+
+
+def test_a_requests_subjects_never_wait_behind_another_requests_fan_out(stub_thinker, held_floods):
+    """#44, 7: a pool of 16 fetch threads shared by every request queued a client's two memo hits behind a flood of
+    misses (14.7 s). Each request fetches on threads of its own: the hits answer while the flood is still held."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        flood = [pool.submit(fetch_thoughts, subjects=subjects) for subjects in floods(3)]  # 30 calls
+        wait_until(lambda: len(stub_thinker.requests) >= 16, timeout=10, what="the flood to reach the thinker")
+        hits = pool.submit(fetch_thoughts, subjects=["war", "music"]).result(timeout=10)
+        assert not any(request.done() for request in flood)
+        held_floods.set()
+        assert all(len(request.result(timeout=10)) == 10 for request in flood)
+    assert [answer.thought["subject"] for answer in hits] == ["war", "music"]
+    assert len(stub_thinker.requests) == 32  # every flood call was at the thinker at once, none queued in the API
+
+
+def test_a_full_api_refuses_at_once_with_a_503_and_takes_requests_again_once_calls_end(
+    stub_thinker, held_floods, monkeypatch, client
+):
+    monkeypatch.setattr(thinker_client, "_budget", CallBudget(10))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        (subjects,) = floods(1)
+        flood = pool.submit(fetch_thoughts, subjects=subjects)  # holds all ten calls
+        wait_until(lambda: thinker_client._budget.in_flight == 10, timeout=10, what="the flood to take the budget")
+        with pytest.raises(ApiBusy):
+            fetch_thoughts(subjects=["war"])
+        refused = client.get("/think/?subject=war")
+        held_floods.set()
+        flood.result(timeout=10)
+
+    assert refused.status_code == 503 and refused["Retry-After"] == "1"
+    assert refused.json()["error"] == "api_busy" and "THINKER_MAX_CALLS_IN_FLIGHT" in refused.json()["detail"]
+    assert thinker_client._budget.in_flight == 0
+    assert client.get("/think/?subject=war").status_code == 200
+
+
+def test_a_request_takes_all_its_calls_or_none():
+    budget = CallBudget(10)
+    with budget.take(8):
+        with pytest.raises(ApiBusy):
+            with budget.take(3):
+                pass
+        assert budget.in_flight == 8  # the refused request took nothing
+        with budget.take(2):
+            assert budget.in_flight == 10
+    assert budget.in_flight == 0

@@ -85,6 +85,7 @@ def test_a_thinker_slower_than_the_timeout_is_a_504_marked_in_the_trace(e2e_logs
 def database_locked(database_url: str) -> Iterator[None]:
     """The stack's database held by another client: SQLite's whole file (BEGIN EXCLUSIVE), PostgreSQL's thought
     table (LOCK TABLE), released when the block ends."""
+    holder: sqlite3.Connection | psycopg.Connection
     if database_url.startswith("sqlite"):
         holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
         holder.execute("BEGIN EXCLUSIVE")

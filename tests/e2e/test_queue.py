@@ -6,6 +6,7 @@ spans, in every combination of tracers; nothing lost or stale when the broker, t
 import base64
 import json
 import os
+import runpy
 import signal
 import time
 import uuid
@@ -36,7 +37,6 @@ from harness.processes import (
     wait_until,
 )
 from harness.spans import WORKER, Span, by_name, database_spans, dump, queue_spans, redis_spans, server_spans
-from scripts import respawn
 from tests.conftest import closed_port
 
 WAR = "/admin/thinker_app/thought/{pk}/change/"
@@ -380,7 +380,8 @@ def test_make_runs_worker_line_warms_the_memo_after_an_edit(e2e_logs, redis_url,
         assert think(stack, "war").headers["X-Think-Memo"] == "hit"
 
         # The keeper starts again only a worker that outlived its start-up window (a quick exit is a settings error).
-        time.sleep(max(0.0, respawn.STARTUP_SECONDS - (time.monotonic() - started)))
+        startup_seconds = runpy.run_path(str(REPO / "scripts" / "respawn.py"))["STARTUP_SECONDS"]
+        time.sleep(max(0.0, startup_seconds - (time.monotonic() - started)))
         redis.Redis.from_url(broker_url).lpush("celery", b"this is not json at all")
         wait_until(lambda: "Unrecoverable error: JSONDecodeError" in worker.log(), timeout=10, what="kombu to fail")
         assert running.edit("War, after the garbage.").status_code == 302

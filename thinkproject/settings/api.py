@@ -76,6 +76,9 @@ SPECTACULAR_SETTINGS = {
 
 THINKER_URL = env_str("THINKER_URL", "http://127.0.0.1:5001")
 THINKER_TIMEOUT_SECONDS = env_float("THINKER_TIMEOUT_SECONDS", 2.0, above=0)
+# Thinker calls one API process makes at once, at most (a request of ten subjects makes ten); a request that would
+# go past it is refused with a 503 at once (api_app/thinker_client.py).
+THINKER_MAX_CALLS_IN_FLIGHT = env_int("THINKER_MAX_CALLS_IN_FLIGHT", 100, minimum=10)
 # Where a person looks at traces; the index page links to it.
 TRACE_UI_URL = env_str("TRACE_UI_URL", "http://127.0.0.1:8080")
 # Where the trace page reads traces from: the test agent's HTTP API (by default, the agent we send to).
