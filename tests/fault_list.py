@@ -61,8 +61,8 @@ FAULTS = [
     Fault(
         "the admin's lockout off",
         "thinkproject/settings/api.py",
-        'AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)',
-        'AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5000)',
+        'AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)',
+        'AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5000, minimum=1)',
         ("tests/api_app/test_admin_login.py",),
     ),
     Fault(
