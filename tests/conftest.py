@@ -24,6 +24,11 @@ tracer.enabled = False
 DEV_STACK_GROUP = "dev_stack"
 
 
+# The modules whose tests take longest (the fuzzer's run 20-55 s each, the queue's 8-20 s): first of all, so that
+# no process is left working through one while the others have nothing (make test's --durations).
+LONGEST_FIRST = {"test_fuzz.py"}
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest's -m deselects, and before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark what make test runs on both database engines, and what one test process runs together; the end-to-end
@@ -38,7 +43,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.database)
         if item.get_closest_marker("xdist_group") is None and (group := process_group(item)):
             item.add_marker(pytest.mark.xdist_group(group))
-    items.sort(key=lambda item: "e2e" not in item.path.parts)  # stable: each part keeps its order
+    items.sort(key=lambda item: ("e2e" not in item.path.parts, item.path.name not in LONGEST_FIRST))  # stable
 
 
 def process_group(item: pytest.Item) -> str:
