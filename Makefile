@@ -65,9 +65,11 @@ staticfiles/.collected: $(VENV)/.installed-run | .env
 	touch $@
 
 # The banner names the step; what it prints is the Procfile lines this run does without (the worker before step 6,
-# the redis line where a Redis answers), as honcho's --concurrency.
-run: migrate staticfiles/.collected
-	@without=$$($(HONCHO) run python scripts/banner.py) && $(HONCHO) start $$without
+# the redis line where a Redis answers), as honcho's --concurrency. It runs first: a value the services would refuse
+# stops make run there, in one line, before migrate would print a traceback for it.
+run: install-run .env
+	@without=$$($(HONCHO) run python scripts/banner.py) && $(MAKE) -s --no-print-directory migrate staticfiles/.collected \
+	    && $(HONCHO) start $$without
 
 # The whole suite on SQLite, then what can differ between the engines (-m database) again on PostgreSQL when
 # DATABASE_URL names one (CI sets it). TEST_PROCESSES test processes run side by side (pytest-xdist): the end-to-end

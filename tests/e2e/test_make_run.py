@@ -192,10 +192,8 @@ def test_make_run_starts_the_worker_at_step_6_and_a_redis_only_where_none_answer
     assert banner.returncode == 0, banner.stderr
     assert banner.stdout.strip() == without
     assert f"step {step} of 6" in banner.stderr
-    assert (
-        "without=$$($(HONCHO) run python scripts/banner.py) && $(HONCHO) start $$without"
-        in (REPO / "Makefile").read_text()
-    )
+    recipe = (REPO / "Makefile").read_text()
+    assert "without=$$($(HONCHO) run python scripts/banner.py) &&" in recipe and "$(HONCHO) start $$without" in recipe
 
 
 def test_a_line_that_fails_at_start_up_is_not_retried(tmp_path):
@@ -272,3 +270,19 @@ def test_a_value_the_services_would_refuse_stops_make_run_with_one_line_naming_i
     refused = subprocess.run([sys.executable, "scripts/banner.py"], env=env, cwd=REPO, capture_output=True, text=True)
     assert refused.returncode != 0 and refused.stdout == ""
     assert refused.stderr.splitlines() == [refused.stderr.strip()] and says in refused.stderr, refused.stderr
+
+
+def test_make_run_itself_stops_on_such_a_value_before_migrate_prints_a_traceback():
+    env = {**os.environ, "THINK_DELAY_SECONDS": "-1"}  # .env (which would win) does not set it
+    with subprocess.Popen(
+        ["make", "--no-print-directory", "run"], env=env, cwd=REPO, text=True, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    ) as make:  # fmt: skip
+        try:
+            out, err = make.communicate(timeout=60)
+        finally:
+            if make.poll() is None:  # it started the services after all: stop all of it
+                os.killpg(make.pid, signal.SIGKILL)
+    assert make.returncode != 0
+    assert err.splitlines()[0] == "make run: THINK_DELAY_SECONDS must be a number of at least 0; not '-1'."
+    assert "Traceback" not in out + err and "migrate" not in out
