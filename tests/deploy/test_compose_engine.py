@@ -47,7 +47,7 @@ AGENT = "http://127.0.0.1:8126"
 # What the stack listens on, with host networking: the real file's ports, the test agent's OTLP
 # defaults, and the override's db and redis.
 PORTS = {5000: "api", 5001: "thinker", 8126: "agent", 8080: "agent UI", 4317: "agent OTLP/gRPC",
-         4318: "agent OTLP/HTTP", 55432: "db", 56379: "redis"}  # fmt: skip
+         4318: "agent OTLP/HTTP", 25432: "db", 26379: "redis"}  # fmt: skip
 # What the image may hold (.dockerignore is an allowlist), staticfiles from the build's collectstatic.
 IMAGE_FILES = {"api_app", "core", "gunicorn.conf.py", "load", "manage.py", "requirements-load.txt", "requirements.txt",
                "staticfiles", "thinker_app", "thinkproject", "thoughts"}  # fmt: skip
@@ -262,7 +262,7 @@ def test_a_blank_subject_is_a_json_400_and_the_thinker_answers_on_5001(stack):
 
 
 def test_a_miss_and_a_hit_are_each_one_trace_across_both_services_in_the_agent_container(stack):
-    redis.Redis(port=56379).flushdb()
+    redis.Redis(port=26379).flushdb()
     agent = TraceStore(AGENT)
     miss = requests.get(f"{API}/think/", params={"subject": "music"}, timeout=10)
     hit = requests.get(f"{API}/think/", params={"subject": "music"}, timeout=10)
@@ -294,7 +294,7 @@ def test_an_admin_edit_is_one_trace_through_the_worker_container_which_warms_the
     response = admin_post(admin, API, f"/admin/thinker_app/thought/{war['id']}/change/", data)
     assert response.status_code == 302
 
-    memo = redis.Redis(port=56379)
+    memo = redis.Redis(port=26379)
     wait_until(lambda: memoized_quote(memo, "war") == edited, timeout=30, what="a warm memo")
     answer = requests.get(f"{API}/think/", params={"subject": "war"}, timeout=10)
     assert (answer.json()["quote"], answer.headers["X-Think-Memo"]) == (edited, "hit")
@@ -424,7 +424,7 @@ def test_the_worker_image_runs_as_its_kubernetes_pod_and_answers_its_own_probe(s
     (container,) = spec["containers"]
     flags = [
         *pod_flags(spec, container),
-        *pod_env_flags("worker", container, CELERY_BROKER_URL="redis://127.0.0.1:56379/5"),
+        *pod_env_flags("worker", container, CELERY_BROKER_URL="redis://127.0.0.1:26379/5"),
     ]
     started = docker("run", "-d", "--network", "host", *flags, APP_IMAGE, *container["command"]).stdout.strip()
     try:
@@ -455,8 +455,8 @@ def pod_env_flags(name: str, container: dict[str, Any], **extra: str) -> list[st
     env = {
         **read_env_file(BASE / "config.env"),
         "SERVICE": env_value(container, "SERVICE"),
-        "DJANGO_SECRET_KEY": EXAMPLE_ENV["DJANGO_SECRET_KEY"], "REDIS_URL": "redis://127.0.0.1:56379/0",
-        "DATABASE_URL": f"postgres://thinker:{EXAMPLE_ENV['POSTGRES_PASSWORD']}@127.0.0.1:55432/thinker",
+        "DJANGO_SECRET_KEY": EXAMPLE_ENV["DJANGO_SECRET_KEY"], "REDIS_URL": "redis://127.0.0.1:26379/0",
+        "DATABASE_URL": f"postgres://thinker:{EXAMPLE_ENV['POSTGRES_PASSWORD']}@127.0.0.1:25432/thinker",
         "DD_AGENT_HOST": "127.0.0.1",  # the node's agent: here, the compose stack's
         **{f"DD_{tag.upper()}": spec_labels(name)[f"tags.datadoghq.com/{tag}"] for tag in ("env", "service", "version")},
         **extra,
